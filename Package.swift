@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "runbook-bot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runbook-bot", targets: ["runbook-bot"]),
+        .library(name: "RunbookModel", targets: ["RunbookModel"]),
+        .library(name: "Slack", targets: ["Slack"]),
+        .library(name: "BotServer", targets: ["BotServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // The runbook domain: types, YAML loading and validation, search. No transport.
+        .target(
+            name: "RunbookModel",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Slack's wire protocol: request signing, payload decoding, Block Kit rendering.
+        .target(
+            name: "Slack",
+            dependencies: [
+                "RunbookModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The HTTP listener and the wiring of everything (`buildApplication`).
+        .target(
+            name: "BotServer",
+            dependencies: [
+                "RunbookModel",
+                "Slack",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "runbook-bot",
+            dependencies: [
+                "BotServer",
+                "RunbookModel",
+                "Slack",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
+        .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel"]),
+        .testTarget(
+            name: "BotServerTests",
+            dependencies: [
+                "BotServer",
+                "Slack",
+                "RunbookModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,24 @@
+/// Everything the server needs to run, read once at the edge (CLI flags and environment).
+public struct BotConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var signingSecret: String
+    /// Slack sends a few kilobytes at most; anything much larger is not Slack.
+    public var maxBodySize: Int
+    /// The slash commands answered with runbook lookups.
+    public var runbookCommands: Set<String>
+    /// Shown in `/runbook` cards that had to be cut: where the whole runbook lives.
+    public var configDirectory: String
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 3000, signingSecret: String, maxBodySize: Int = 64 * 1024,
+        runbookCommands: Set<String> = ["/runbook"], configDirectory: String = "./bot-config"
+    ) {
+        self.host = host
+        self.port = port
+        self.signingSecret = signingSecret
+        self.maxBodySize = maxBodySize
+        self.runbookCommands = runbookCommands
+        self.configDirectory = configDirectory
+    }
+}

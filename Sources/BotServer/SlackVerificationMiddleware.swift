@@ -1,0 +1,75 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Logging
+import Slack
+
+/// Guards the Slack routes: bounded body, then Slack's signature over the exact bytes.
+/// A request that fails gets 401/413 and goes no further; the reason is logged, the
+/// signature and secret never are.
+struct SlackVerificationMiddleware: RouterMiddleware {
+    typealias Context = BotRequestContext
+
+    let signature: SlackSignature
+    let maxBodySize: Int
+    let now: @Sendable () -> Int64
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+            return reject(.contentTooLarge, "body of \(length) bytes is over the \(maxBodySize)-byte limit", context)
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            return reject(.contentTooLarge, "body is over the \(maxBodySize)-byte limit", context)
+        }
+        let verdict = body.withUnsafeReadableBytes { bytes in
+            signature.verify(
+                body: bytes,
+                timestamp: request.headers[.slackRequestTimestamp],
+                signature: request.headers[.slackSignature],
+                now: now()
+            )
+        }
+        if case .failure(let failure) = verdict {
+            return reject(.unauthorized, failure.description, context)
+        }
+        var context = context
+        context.verifiedSlackBody = body
+        return try await next(request, context)
+    }
+
+    private func reject(_ status: HTTPResponse.Status, _ reason: String, _ context: Context) -> Response {
+        context.logger.notice("rejected Slack request", metadata: ["status": "\(status.code)", "reason": "\(reason)"])
+        return .jsonError(status, status == .unauthorized ? "invalid request" : reason)
+    }
+}
+
+extension HTTPField.Name {
+    static let slackRequestTimestamp = Self("X-Slack-Request-Timestamp")!
+    static let slackSignature = Self("X-Slack-Signature")!
+}
+
+extension Response {
+    /// `{"error": "…"}` with the given status, the shape Slack's SDKs answer errors with.
+    static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var escaped = ""
+        for scalar in message.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case _ where scalar.value < 0x20: escaped += " "
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"\(escaped)\"}"))
+        )
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import Logging
+import RunbookModel
+import Slack
+
+/// Answers Slack slash commands. Runs behind `SlackVerificationMiddleware`, so the body it
+/// reads has been verified.
+struct SlashCommandController: Sendable {
+    let responder: RunbookResponder
+    let runbookCommands: Set<String>
+    let configDirectory: String
+
+    func addRoutes(to group: RouterGroup<BotRequestContext>) {
+        group.post("commands", use: handle)
+    }
+
+    @Sendable func handle(_ request: Request, context: BotRequestContext) async throws -> Response {
+        guard let body = context.verifiedSlackBody else {
+            // Only reachable if the route is wired without the middleware: refuse loudly.
+            context.logger.error("slash command route reached without signature verification")
+            return .jsonError(.internalServerError, "not verified")
+        }
+        let fields: [String: String]
+        do {
+            fields = try body.withUnsafeReadableBytes { bytes in try FormBody.decode(bytes) }
+        } catch {
+            return badRequest("malformed form body: \(error)", context)
+        }
+        if fields["ssl_check"] == "1" {
+            return Response(status: .ok)
+        }
+        let payload: SlashCommandPayload
+        do {
+            payload = try SlashCommandPayload(fields: fields)
+        } catch {
+            return badRequest("not a slash command: \(error)", context)
+        }
+
+        let message: SlackMessage
+        var metadata: Logger.Metadata = [
+            "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
+        ]
+        if runbookCommands.contains(payload.command) {
+            let answer = responder.answer(RunbookCommand(text: payload.text))
+            let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
+            message = CardRenderer.message(for: answer.card, responseType: responseType, source: sourceHint(answer))
+            metadata["entry"] = "\(answer.entry?.description ?? "-")"
+            metadata["found"] = "\(answer.found)"
+        } else {
+            let card = RunbookResponder.helpCard(unknownCommand: payload.command)
+            message = CardRenderer.message(for: card, responseType: .ephemeral)
+            metadata["found"] = "unknown command"
+        }
+        context.logger.info("slash command handled", metadata: metadata)
+        return try Self.json(message)
+    }
+
+    private func sourceHint(_ answer: RunbookResponder.Answer) -> String? {
+        guard let entry = answer.entry, let runbook = responder.library.runbook(entry.system) else { return nil }
+        return runbook.sourceFile
+    }
+
+    private func badRequest(_ reason: String, _ context: BotRequestContext) -> Response {
+        context.logger.notice("rejected Slack request", metadata: ["status": "400", "reason": "\(reason)"])
+        return .jsonError(.badRequest, reason)
+    }
+
+    static func json(_ message: SlackMessage) throws -> Response {
+        let data = try JSONEncoder().encode(message)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}

@@ -1,0 +1,175 @@
+/// Answers `/runbook` commands from the loaded runbooks. Pure: no transport, no clock.
+public struct RunbookResponder: Sendable {
+    public let library: RunbookLibrary
+
+    public init(library: RunbookLibrary) {
+        self.library = library
+    }
+
+    public struct Answer: Sendable {
+        public enum Visibility: Sendable { case onlyRequester, channel }
+
+        public var card: Card
+        public var visibility: Visibility
+        /// The entry the answer is about, when it is one.
+        public var entry: EntryID?
+        /// Other plausible entries, best first.
+        public var alternatives: [SearchIndex.Match]
+        public var found: Bool
+    }
+
+    public func answer(_ command: RunbookCommand) -> Answer {
+        switch command {
+        case .help:
+            return Answer(card: Self.helpCard(), visibility: .onlyRequester, entry: nil, alternatives: [], found: true)
+        case .list:
+            return Answer(card: listCard(), visibility: .onlyRequester, entry: nil, alternatives: [], found: true)
+        case .lookup(let query, let share):
+            var answer = lookup(query)
+            if share, answer.found { answer.visibility = .channel }
+            return answer
+        case .section(let section, let system):
+            return sectionAnswer(section, system: system)
+        }
+    }
+
+    public func lookup(_ query: String) -> Answer {
+        if let entry = directEntry(query) {
+            return Answer(card: EntryCards.card(for: entry), visibility: .onlyRequester, entry: entry.id, alternatives: [], found: true)
+        }
+        let result = library.index.search(query)
+        guard let best = result.best, let entry = library.entry(best.entry) else {
+            return Answer(card: noMatchCard(query, suggestions: result.suggestions), visibility: .onlyRequester,
+                          entry: nil, alternatives: [], found: false)
+        }
+        var card = EntryCards.card(for: entry)
+        if !result.alternatives.isEmpty {
+            card.sections.append(Card.Section("Not it? Also matching", result.alternatives.map {
+                .hint("\($0.title) (\($0.entry.kind.rawValue))", command: "/runbook \(directCommand(for: $0.entry))")
+            }))
+        }
+        return Answer(
+            card: card, visibility: .onlyRequester, entry: best.entry,
+            alternatives: Array(result.alternatives), found: true
+        )
+    }
+
+    /// `/runbook lambda-timeout` or `/runbook invoice-pipeline/lambda-timeout`: an entry by its id.
+    private func directEntry(_ query: String) -> Entry? {
+        let key = query.trimmingWhitespace().lowercased()
+        guard !key.contains(" "), !key.isEmpty else { return nil }
+        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+        let (systems, id) = parts.count == 2
+            ? (library.runbooks.filter { $0.system.id == parts[0] }, parts[1])
+            : (library.runbooks, key)
+        for runbook in systems {
+            if let failureMode = runbook.failureMode(id) { return .failureMode(failureMode, runbook) }
+            if let procedure = runbook.procedure(id) { return .procedure(procedure, runbook) }
+            if let dependency = runbook.dependency(id) { return .dependency(dependency, runbook) }
+            if let contact = runbook.contact(id) { return .contact(contact, runbook) }
+        }
+        return nil
+    }
+
+    private func sectionAnswer(_ section: RunbookCommand.RunbookSection, system: String?) -> Answer {
+        let runbook: Runbook
+        if let system {
+            guard let named = library.runbook(named: system) else {
+                // "/runbook escalation timeout": not a system, so treat the whole text as a lookup.
+                return lookup("\(section.rawValue) \(system)")
+            }
+            runbook = named
+        } else if library.runbooks.count == 1 {
+            runbook = library.runbooks[0]
+        } else {
+            let systems = library.runbooks.map { Card.Item.hint($0.system.title, command: "/runbook \(section.rawValue) \($0.system.id)") }
+            let card = Card(title: "Which system?", subtitle: "\(library.runbooks.count) systems have runbooks",
+                            sections: [Card.Section(nil, systems)])
+            return Answer(card: card, visibility: .onlyRequester, entry: nil, alternatives: [], found: false)
+        }
+        let card: Card
+        let entry: EntryID?
+        switch section {
+        case .overview:
+            card = EntryCards.overviewCard(runbook)
+            entry = EntryID(system: runbook.system.id, kind: .overview, id: runbook.system.id)
+        case .escalation:
+            card = EntryCards.escalationCard(runbook)
+            entry = EntryID(system: runbook.system.id, kind: .escalation, id: runbook.system.id)
+        case .deps:
+            card = dependenciesCard(runbook)
+            entry = nil
+        case .contacts:
+            card = contactsCard(runbook)
+            entry = nil
+        }
+        return Answer(card: card, visibility: .onlyRequester, entry: entry, alternatives: [], found: true)
+    }
+
+    private func dependenciesCard(_ runbook: Runbook) -> Card {
+        let sections = runbook.dependencies.map { dependency in
+            var items: [Card.Item] = [
+                .field("Used for", dependency.usedFor),
+                .field("How it fails", dependency.howItFails.joined(separator: "; ")),
+                .field("Impact", dependency.impact),
+            ]
+            if let fallback = dependency.fallback { items.append(.field("Fallback", fallback)) }
+            if let mitigation = dependency.mitigation { items.append(.field("Mitigation", mitigation)) }
+            if let prevention = dependency.prevention { items.append(.field("Prevention", prevention)) }
+            items.append(.hint("Details", command: "/runbook \(dependency.id)"))
+            return Card.Section(dependency.name, items)
+        }
+        return Card(title: "Dependencies: \(runbook.system.title)", subtitle: "\(runbook.dependencies.count) dependencies",
+                    sections: sections, footer: EntryCards.footer(runbook))
+    }
+
+    private func contactsCard(_ runbook: Runbook) -> Card {
+        let sections = runbook.contacts.map { Card.Section($0.name, EntryCards.contactItems($0)) }
+        return Card(title: "Contacts: \(runbook.system.title)", subtitle: "\(runbook.contacts.count) contacts",
+                    sections: sections, footer: EntryCards.footer(runbook))
+    }
+
+    private func listCard() -> Card {
+        let sections = library.runbooks.map { runbook in
+            var items: [Card.Item] = [.hint("Overview", command: "/runbook overview \(runbook.system.id)")]
+            items += runbook.failureModes.map { .hint("\($0.severity.label) \($0.title)", command: "/runbook \($0.id)") }
+            items += runbook.procedures.map { .hint("Procedure: \($0.title)", command: "/runbook \($0.id)") }
+            items += runbook.dependencies.map { .hint("Dependency: \($0.name)", command: "/runbook \($0.id)") }
+            items.append(.hint("Escalation path", command: "/runbook escalation \(runbook.system.id)"))
+            items.append(.hint("Contacts (\(runbook.contacts.count))", command: "/runbook contacts \(runbook.system.id)"))
+            return Card.Section("\(runbook.system.title) (\(runbook.system.id))", items)
+        }
+        return Card(title: "Runbooks", subtitle: "\(library.runbooks.count) systems", sections: sections)
+    }
+
+    private func noMatchCard(_ query: String, suggestions: [SearchIndex.Match]) -> Card {
+        var sections: [Card.Section] = []
+        if !suggestions.isEmpty {
+            sections.append(Card.Section("Closest entries", suggestions.map {
+                .hint("\($0.title) (\($0.entry.kind.rawValue))", command: "/runbook \(directCommand(for: $0.entry))")
+            }))
+        }
+        sections.append(Card.Section(nil, [.text(RunbookCommand.usageLine), .hint("Everything there is", command: "/runbook list")]))
+        return Card(title: "Nothing in the runbooks matches “\(query)”", sections: sections)
+    }
+
+    /// The shortest `/runbook` text that opens exactly this entry.
+    public func directCommand(for entry: EntryID) -> String {
+        switch entry.kind {
+        case .overview: "overview \(entry.system)"
+        case .escalation: "escalation \(entry.system)"
+        default: library.runbooks.count == 1 ? entry.id : "\(entry.system)/\(entry.id)"
+        }
+    }
+
+    public static func helpCard(unknownCommand: String? = nil) -> Card {
+        var sections: [Card.Section] = []
+        if let unknownCommand {
+            sections.append(Card.Section(nil, [.text("runbook-bot does not know the command \(unknownCommand).")]))
+        }
+        sections.append(Card.Section("Commands", RunbookCommand.usage.map { .field($0.form, $0.meaning) }))
+        sections.append(Card.Section(nil, [.text("Answers are only visible to you unless you use share.")]))
+        return Card(title: "runbook-bot: runbooks in chat", subtitle: "Find the runbook entry for what is going wrong, fast.",
+                    sections: sections)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Yams
+
+/// Reads every runbook in `bot-config/runbooks/` and reports all problems at once.
+public enum RunbookLoader {
+    public struct Result: Sendable {
+        /// Nil when any error was found: the bot never serves a half-valid runbook.
+        public var library: RunbookLibrary?
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Loads `<configDirectory>/runbooks/*.yaml`.
+    public static func load(configDirectory: String, today: CalendarDate) -> Result {
+        let directory = (configDirectory as NSString).appendingPathComponent("runbooks")
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return Result(library: nil, diagnostics: [Diagnostic(
+                level: .error, file: directory, path: "",
+                message: "runbook directory not found; create it and add one <system>.yaml per system"
+            )])
+        }
+        let names = ((try? fileManager.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .sorted()
+        guard !names.isEmpty else {
+            return Result(library: nil, diagnostics: [Diagnostic(
+                level: .error, file: directory, path: "", message: "no runbooks (*.yaml) found"
+            )])
+        }
+        let documents = names.map { name -> (file: String, text: String?) in
+            let path = (directory as NSString).appendingPathComponent(name)
+            return (path, fileManager.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) })
+        }
+        return load(documents: documents, today: today)
+    }
+
+    /// Loads runbooks from in-memory documents; `text` nil means the file could not be read as UTF-8.
+    public static func load(documents: [(file: String, text: String?)], today: CalendarDate) -> Result {
+        var runbooks: [Runbook] = []
+        var diagnostics: [Diagnostic] = []
+        var systemFiles: [String: String] = [:]
+        for document in documents {
+            let (runbook, problems) = loadDocument(file: document.file, text: document.text, today: today)
+            diagnostics += problems
+            guard let runbook else { continue }
+            if let other = systemFiles[runbook.system.id] {
+                diagnostics.append(Diagnostic(
+                    level: .error, file: document.file, path: "system.id",
+                    message: "system id '\(runbook.system.id)' is already used by \(other)"
+                ))
+                continue
+            }
+            systemFiles[runbook.system.id] = document.file
+            runbooks.append(runbook)
+        }
+        let library = diagnostics.hasErrors ? nil : RunbookLibrary(runbooks: runbooks)
+        return Result(library: library, diagnostics: diagnostics)
+    }
+
+    static func loadDocument(file: String, text: String?, today: CalendarDate) -> (Runbook?, [Diagnostic]) {
+        func fail(_ message: String, line: Int? = nil, column: Int? = nil) -> (Runbook?, [Diagnostic]) {
+            (nil, [Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message)])
+        }
+        guard let text else { return fail("not readable as UTF-8 text") }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            return fail(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
+        } catch {
+            return fail("not valid YAML: \(error)")
+        }
+        guard let root else { return fail("the file is empty") }
+        let reader = YAMLReader(file: file)
+        let runbook = RunbookDecoder(reader: reader).decode(root)
+        if let runbook {
+            RunbookValidator(runbook: runbook, reader: reader, today: today).validate()
+        }
+        let diagnostics = reader.diagnostics.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
+        return (diagnostics.hasErrors ? nil : runbook, diagnostics)
+    }
+}
+
+extension YamlError {
+    /// A one-line message and position, instead of Yams' multi-line dump of the document.
+    var summary: (message: String, mark: Mark?) {
+        switch self {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let prefix = context.map { "\($0.text), " } ?? ""
+            return ("YAML syntax error: \(prefix)\(problem)", mark)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one mapping", context.mark)
+        case .reader(let problem, _, _, _):
+            return ("YAML reader error: \(problem)", nil)
+        default:
+            return ("not valid YAML: \(self)", nil)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// Checks that need the whole document: ids are unique, every reference resolves,
+/// escalation levels climb in order, and the runbook is not going stale.
+struct RunbookValidator {
+    static let reviewMaxAgeDays = 90
+    static let contactMaxAgeDays = 31
+
+    let runbook: Runbook
+    let reader: YAMLReader
+    let today: CalendarDate
+
+    func validate() {
+        let contactIDs = uniqueIDs(runbook.contacts.map(\.id), section: "contacts")
+        let failureModeIDs = uniqueIDs(runbook.failureModes.map(\.id), section: "failure_modes")
+        let procedureIDs = uniqueIDs(runbook.procedures.map(\.id), section: "procedures")
+        let dependencyIDs = uniqueIDs(runbook.dependencies.map(\.id), section: "dependencies")
+
+        func check(_ id: String?, in known: Set<String>, kind: String, at path: FieldPath) {
+            guard let id, !known.contains(id) else { return }
+            var message = "refers to unknown \(kind) '\(id)'"
+            if let suggestion = closestWord(to: id, in: known.sorted()) {
+                message += " (did you mean '\(suggestion)'?)"
+            } else if !known.isEmpty {
+                message += " (known: \(known.sorted().joined(separator: ", ")))"
+            }
+            reader.error(message, at: path)
+        }
+        func checkAll(_ ids: [String], in known: Set<String>, kind: String, at path: FieldPath) {
+            for (index, id) in ids.enumerated() {
+                check(id, in: known, kind: kind, at: path.appending(index: index))
+            }
+        }
+
+        let system = FieldPath.root.appending("system")
+        check(runbook.system.owner, in: contactIDs, kind: "contact", at: system.appending("owner"))
+        check(runbook.system.backup, in: contactIDs, kind: "contact", at: system.appending("backup"))
+        check(runbook.overview.onCall?.contact, in: contactIDs, kind: "contact",
+              at: FieldPath.root.appending("overview").appending("on_call").appending("contact"))
+
+        for (index, dependency) in runbook.dependencies.enumerated() {
+            let path = FieldPath.root.appending("dependencies").appending(index: index)
+            checkAll(dependency.failureModes, in: failureModeIDs, kind: "failure mode", at: path.appending("failure_modes"))
+            check(dependency.contact, in: contactIDs, kind: "contact", at: path.appending("contact"))
+        }
+        for (index, failureMode) in runbook.failureModes.enumerated() {
+            let path = FieldPath.root.appending("failure_modes").appending(index: index)
+            check(failureMode.escalateTo, in: contactIDs, kind: "contact", at: path.appending("escalate_to"))
+            checkAll(failureMode.procedures, in: procedureIDs, kind: "procedure", at: path.appending("procedures"))
+            checkAll(failureMode.dependencies, in: dependencyIDs, kind: "dependency", at: path.appending("dependencies"))
+        }
+        for (index, procedure) in runbook.procedures.enumerated() {
+            let path = FieldPath.root.appending("procedures").appending(index: index)
+            checkAll(procedure.failureModes, in: failureModeIDs, kind: "failure mode", at: path.appending("failure_modes"))
+            for (stepIndex, step) in procedure.steps.enumerated() {
+                check(step.escalation?.contact, in: contactIDs, kind: "contact",
+                      at: path.appending("steps").appending(index: stepIndex).appending("escalate").appending("to"))
+            }
+        }
+        validateEscalation(contactIDs: contactIDs, check: checkAll)
+        warnWhenStale()
+    }
+
+    private func validateEscalation(
+        contactIDs: Set<String>,
+        check: (_ ids: [String], _ known: Set<String>, _ kind: String, _ path: FieldPath) -> Void
+    ) {
+        let escalation = FieldPath.root.appending("escalation")
+        let levels = escalation.appending("levels")
+        var previous: EscalationLevel?
+        for (index, level) in runbook.escalation.levels.enumerated() {
+            let path = levels.appending(index: index)
+            check(level.notify, contactIDs, "contact", path.appending("notify"))
+            if level.level != index + 1 {
+                reader.error(
+                    "levels must be numbered 1, 2, 3… in order; expected \(index + 1), found \(level.level)",
+                    at: path.appending("level")
+                )
+            }
+            if let previous, level.after <= previous.after {
+                reader.error(
+                    "level \(level.level) is reached after \(level.after), which is not later than level \(previous.level) (\(previous.after)); levels must be reached in order",
+                    at: path.appending("after")
+                )
+            }
+            previous = level
+        }
+        if let critical = runbook.escalation.critical {
+            let path = escalation.appending("critical")
+            if let page = critical.page {
+                check([page], contactIDs, "contact", path.appending("page"))
+                if let contact = runbook.contact(page), contact.pagerDuty == nil {
+                    reader.warning("contact '\(page)' has no pagerduty details to page", at: path.appending("page"))
+                }
+            }
+            check(critical.notify, contactIDs, "contact", path.appending("notify"))
+        }
+    }
+
+    private func warnWhenStale() {
+        let system = FieldPath.root.appending("system")
+        let reviewedAge = runbook.system.reviewed.days(until: today)
+        if reviewedAge > Self.reviewMaxAgeDays {
+            reader.warning(
+                "procedures last reviewed \(runbook.system.reviewed), \(reviewedAge) days ago; test them quarterly (every \(Self.reviewMaxAgeDays) days) and update 'reviewed'",
+                at: system.appending("reviewed")
+            )
+        }
+        for (field, date) in [("updated", runbook.system.updated), ("reviewed", runbook.system.reviewed)] where date > today {
+            reader.warning("\(date) is in the future", at: system.appending(field))
+        }
+        for (index, contact) in runbook.contacts.enumerated() {
+            let age = contact.updated.days(until: today)
+            if age > Self.contactMaxAgeDays {
+                reader.warning(
+                    "contact '\(contact.id)' last checked \(contact.updated), \(age) days ago; check contacts monthly and update 'updated'",
+                    at: FieldPath.root.appending("contacts").appending(index: index).appending("updated")
+                )
+            }
+        }
+    }
+
+    /// Reports every id that appears more than once, at each repeat.
+    private func uniqueIDs(_ ids: [String], section: String) -> Set<String> {
+        var seen: [String: Int] = [:]
+        for (index, id) in ids.enumerated() {
+            if let first = seen[id] {
+                reader.error(
+                    "duplicate id '\(id)' (also used by \(section)[\(first)])",
+                    at: FieldPath.root.appending(section).appending(index: index).appending("id")
+                )
+            } else {
+                seen[id] = index
+            }
+        }
+        return Set(ids)
+    }
+}

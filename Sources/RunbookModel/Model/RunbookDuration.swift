@@ -1,0 +1,60 @@
+/// A span of time as runbook authors write it: `90s`, `15m`, `1h30m`, `2d`.
+public struct RunbookDuration: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var seconds: Int
+
+    public init(seconds: Int) {
+        self.seconds = seconds
+    }
+
+    public static let zero = RunbookDuration(seconds: 0)
+
+    /// Parses `<number><unit>` groups in descending order of unit (`d`, `h`, `m`, `s`).
+    /// Returns nil for anything else, so the loader can report the exact field.
+    public init?(parsing text: String) {
+        let units: [(Character, Int)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
+        var total = 0
+        var digits = ""
+        var lastUnitIndex = -1
+        var sawGroup = false
+        for character in text.trimmingWhitespace() {
+            if character.isASCII, character.isNumber {
+                digits.append(character)
+                guard digits.count <= 9 else { return nil }
+                continue
+            }
+            guard let unitIndex = units.firstIndex(where: { $0.0 == character }),
+                  unitIndex > lastUnitIndex,
+                  let value = Int(digits)
+            else { return nil }
+            total += value * units[unitIndex].1
+            lastUnitIndex = unitIndex
+            digits = ""
+            sawGroup = true
+        }
+        guard sawGroup, digits.isEmpty else { return nil }
+        self.seconds = total
+    }
+
+    public var description: String {
+        guard seconds > 0 else { return "0m" }
+        var remaining = seconds
+        var text = ""
+        for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] where remaining >= size {
+            text += "\(remaining / size)\(unit)"
+            remaining %= size
+        }
+        return text
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.seconds < rhs.seconds }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// An inverted index over every runbook entry, scored with BM25 over weighted fields.
+///
+/// Built once when the runbooks load; a lookup touches only the postings of the query's
+/// terms (and their prefix and typo expansions), never every entry.
+public struct SearchIndex: Sendable {
+    public struct Match: Hashable, Sendable {
+        public var entry: EntryID
+        public var title: String
+        public var score: Double
+    }
+
+    public struct Result: Sendable {
+        public var query: String
+        /// The system the query was narrowed to, when it named one.
+        public var scope: String?
+        /// Best first: the answer, then ranked alternatives.
+        public var matches: [Match]
+        /// When nothing matched: entries whose titles look most like the query.
+        public var suggestions: [Match]
+
+        public var best: Match? { matches.first }
+        public var alternatives: ArraySlice<Match> { matches.dropFirst() }
+    }
+
+    private struct Posting {
+        var entry: Int32
+        var frequency: Float
+    }
+
+    private struct Document {
+        var entry: EntryID
+        var title: String
+        var system: Int32
+        var boost: Float
+        /// BM25's length normalisation term, precomputed: k1 · (1 − b + b · length / average).
+        var lengthNorm: Float
+        /// Character trigrams of title and aliases, sorted, for suggestions.
+        var trigrams: [UInt32]
+    }
+
+    private static let k1: Float = 1.2
+    private static let b: Float = 0.5
+
+    private var vocabulary = Vocabulary()
+    private var postings: [[Posting]] = []
+    private var idf: [Float] = []
+    private var documents: [Document] = []
+    private var systemIDs: [String] = []
+    /// Normalised system id, alias or title → system indices, for scoping.
+    private var systemNames: [String: [Int32]] = [:]
+    private var longestSystemName = 1
+
+    public var entryCount: Int { documents.count }
+    public var termCount: Int { vocabulary.terms.count }
+
+    public init(runbooks: [Runbook]) {
+        var lengths: [Float] = []
+        for (systemIndex, runbook) in runbooks.enumerated() {
+            systemIDs.append(runbook.system.id)
+            for name in [runbook.system.id, runbook.system.title] + runbook.system.aliases {
+                let terms = Tokenizer.terms(name)
+                guard !terms.isEmpty else { continue }
+                systemNames[terms.joined(separator: " "), default: []].append(Int32(systemIndex))
+                longestSystemName = max(longestSystemName, terms.count)
+            }
+            for document in SearchDocument.documents(for: runbook) {
+                lengths.append(add(document, system: Int32(systemIndex)))
+            }
+        }
+        let average = max(1, lengths.reduce(0, +) / Float(max(1, lengths.count)))
+        for index in documents.indices {
+            documents[index].lengthNorm = Self.k1 * (1 - Self.b + Self.b * lengths[index] / average)
+        }
+        let count = Float(documents.count)
+        idf = postings.map { list in
+            let frequency = Float(list.count)
+            return log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+        }
+        vocabulary.finish()
+    }
+
+    /// Adds a document's weighted term frequencies; returns its length in terms.
+    private mutating func add(_ document: SearchDocument, system: Int32) -> Float {
+        let index = Int32(documents.count)
+        var frequencies: [Int32: Float] = [:]
+        var length: Float = 0
+        for field in document.fields {
+            for term in Tokenizer.terms(field.text) {
+                frequencies[vocabulary.id(for: term), default: 0] += field.weight
+                length += 1
+            }
+        }
+        for (term, frequency) in frequencies {
+            if Int(term) >= postings.count { postings.append(contentsOf: repeatElement([], count: Int(term) - postings.count + 1)) }
+            postings[Int(term)].append(Posting(entry: index, frequency: frequency))
+        }
+        documents.append(Document(
+            entry: document.entry, title: document.title, system: system, boost: document.boost, lengthNorm: 0,
+            trigrams: Self.trigrams(of: ([document.title] + document.aliases).joined(separator: " "))
+        ))
+        return length
+    }
+
+    // MARK: Searching
+
+    public func search(_ query: String, limit: Int = 4) -> Result {
+        var terms = Tokenizer.terms(query)
+        let scope = extractScope(from: &terms)
+        var matches: [Match] = []
+        if let scope, terms.isEmpty {
+            // "/runbook invoice": the system itself is the answer.
+            if let overview = documents.first(where: { $0.entry.kind == .overview && $0.entry.system == systemIDs[Int(scope[0])] }) {
+                matches = [Match(entry: overview.entry, title: overview.title, score: 1)]
+            }
+        } else {
+            matches = rank(terms, in: scope, limit: limit)
+            if matches.isEmpty, scope != nil {
+                // The system word may have been meant as content: try again across everything.
+                matches = rank(Tokenizer.terms(query), in: nil, limit: limit)
+            }
+        }
+        let scopeID = scope.flatMap { $0.count == 1 ? systemIDs[Int($0[0])] : nil }
+        return Result(
+            query: query, scope: scopeID, matches: matches,
+            suggestions: matches.isEmpty ? suggestions(for: query, limit: 3) : []
+        )
+    }
+
+    /// System ids whose id, title or alias appears in `text`.
+    public func systems(matching text: String) -> [String] {
+        var terms = Tokenizer.terms(text)
+        return extractScope(from: &terms).map { $0.map { systemIDs[Int($0)] } } ?? []
+    }
+
+    /// Removes the words that name a system and returns that system's indices.
+    private func extractScope(from terms: inout [String]) -> [Int32]? {
+        guard !systemNames.isEmpty else { return nil }
+        for width in stride(from: min(longestSystemName, terms.count), through: 1, by: -1) {
+            for start in 0...(terms.count - width) {
+                let name = terms[start..<(start + width)].joined(separator: " ")
+                if let systems = systemNames[name] {
+                    terms.removeSubrange(start..<(start + width))
+                    return systems
+                }
+            }
+        }
+        return nil
+    }
+
+    private func rank(_ terms: [String], in scope: [Int32]?, limit: Int) -> [Match] {
+        guard !terms.isEmpty else { return [] }
+        var scores = [Float](repeating: 0, count: documents.count)
+        var touched: [Int32] = []
+        var seenTerms = Set<String>()
+        for term in terms where seenTerms.insert(term).inserted {
+            for (termID, weight) in expansions(of: term) {
+                let termIDF = idf[Int(termID)] * weight
+                for posting in postings[Int(termID)] {
+                    let document = documents[Int(posting.entry)]
+                    if let scope, !scope.contains(document.system) { continue }
+                    let frequency = posting.frequency
+                    let contribution = termIDF * frequency * (Self.k1 + 1) / (frequency + document.lengthNorm)
+                    if scores[Int(posting.entry)] == 0 { touched.append(posting.entry) }
+                    scores[Int(posting.entry)] += contribution
+                }
+            }
+        }
+        // Keep the best `limit` without sorting everything that was touched.
+        var best: [(entry: Int32, score: Float)] = []
+        for entry in touched {
+            let score = scores[Int(entry)] * documents[Int(entry)].boost
+            guard best.count < limit || score > best[best.count - 1].score else { continue }
+            let position = best.firstIndex { score > $0.score } ?? best.count
+            best.insert((entry, score), at: position)
+            if best.count > limit { best.removeLast() }
+        }
+        return best.map {
+            let document = documents[Int($0.entry)]
+            return Match(entry: document.entry, title: document.title, score: Double($0.score))
+        }
+    }
+
+    /// The index terms a query term stands for, with how much each counts.
+    private func expansions(of term: String) -> [(Int32, Float)] {
+        var result: [(Int32, Float)] = []
+        let exact = vocabulary.ids[term]
+        if let exact { result.append((exact, 1)) }
+        if term.utf8.count >= 4 {
+            let weight: Float = exact == nil ? 0.8 : 0.4
+            for extended in vocabulary.extensions(of: term, limit: 5) { result.append((extended, weight)) }
+        }
+        if exact == nil {
+            for correction in vocabulary.corrections(of: term) {
+                result.append((correction.term, correction.distance == 1 ? 0.75 : 0.5))
+            }
+        }
+        return result
+    }
+
+    // MARK: Suggestions
+
+    private func suggestions(for query: String, limit: Int) -> [Match] {
+        let wanted = Self.trigrams(of: query)
+        guard !wanted.isEmpty else { return [] }
+        var scored: [(Int, Double)] = []
+        for (index, document) in documents.enumerated() {
+            let similarity = Self.dice(wanted, document.trigrams)
+            if similarity >= 0.2 { scored.append((index, similarity)) }
+        }
+        return scored.sorted { $0.1 > $1.1 }.prefix(limit).map {
+            let document = documents[$0.0]
+            return Match(entry: document.entry, title: document.title, score: $0.1)
+        }
+    }
+
+    private static func trigrams(of text: String) -> [UInt32] {
+        var letters: [UInt8] = [UInt8(ascii: " ")]
+        for byte in text.lowercased().utf8 {
+            let isWordByte = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            let next = isWordByte ? byte : UInt8(ascii: " ")
+            if next == UInt8(ascii: " "), letters.last == UInt8(ascii: " ") { continue }
+            letters.append(next)
+        }
+        if letters.last != UInt8(ascii: " ") { letters.append(UInt8(ascii: " ")) }
+        guard letters.count >= 3 else { return [] }
+        var grams = Set<UInt32>()
+        for index in 0...(letters.count - 3) {
+            grams.insert(UInt32(letters[index]) << 16 | UInt32(letters[index + 1]) << 8 | UInt32(letters[index + 2]))
+        }
+        return grams.sorted()
+    }
+
+    private static func dice(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var i = 0, j = 0, shared = 0
+        while i < a.count, j < b.count {
+            if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return 2 * Double(shared) / Double(a.count + b.count)
+    }
+}

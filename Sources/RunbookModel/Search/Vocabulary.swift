@@ -1,0 +1,114 @@
+/// The index's terms, with two ways to find a term the user did not type exactly:
+/// prefixes (`dynamo` → `dynamodb`) and typos (`timout` → `timeout`, `dynmdb` → `dynamodb`).
+///
+/// Typos use symmetric deletion (as in SymSpell): every term is stored under each string
+/// made by deleting up to two of its characters; a misspelt query term shares one of
+/// those strings with its intended term. Lookup costs a few hash probes instead of an
+/// edit-distance scan over the whole vocabulary.
+struct Vocabulary: Sendable {
+    private(set) var terms: [String] = []
+    private(set) var ids: [String: Int32] = [:]
+    /// Term ids in lexicographic order of their text, for prefix ranges.
+    private var sorted: [Int32] = []
+    /// Deletion string → head of a chain in `deletionLinks`.
+    private var deletionHeads: [String: Int32] = [:]
+    private var deletionLinks: [(term: Int32, next: Int32)] = []
+
+    /// How many typos a term of this length may carry and still be recognised.
+    static func allowedTypos(forLength length: Int) -> Int {
+        switch length {
+        case ..<4: 0
+        case 4...6: 1
+        default: 2
+        }
+    }
+
+    mutating func id(for term: String) -> Int32 {
+        if let id = ids[term] { return id }
+        let id = Int32(terms.count)
+        terms.append(term)
+        ids[term] = id
+        return id
+    }
+
+    /// Builds the prefix and typo structures once all terms are known.
+    mutating func finish() {
+        sorted = terms.indices.map(Int32.init).sorted { terms[Int($0)] < terms[Int($1)] }
+        for (id, term) in terms.enumerated() {
+            let bytes = Array(term.utf8)
+            let typos = Self.allowedTypos(forLength: bytes.count)
+            guard typos > 0 else { continue }
+            for deletion in Self.deletions(of: bytes, upTo: typos) {
+                let key = String(decoding: deletion, as: UTF8.self)
+                let head = deletionHeads[key] ?? -1
+                deletionLinks.append((Int32(id), head))
+                deletionHeads[key] = Int32(deletionLinks.count - 1)
+            }
+        }
+    }
+
+    /// Terms that start with `prefix` (not the prefix itself), shortest first, at most `limit`.
+    func extensions(of prefix: String, limit: Int) -> [Int32] {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[Int(sorted[middle])] < prefix { low = middle + 1 } else { high = middle }
+        }
+        var found: [Int32] = []
+        var index = low
+        while index < sorted.count, found.count < limit * 4 {
+            let term = terms[Int(sorted[index])]
+            guard term.hasPrefix(prefix) else { break }
+            if term != prefix { found.append(sorted[index]) }
+            index += 1
+        }
+        return Array(found.sorted { terms[Int($0)].utf8.count < terms[Int($1)].utf8.count }.prefix(limit))
+    }
+
+    /// Terms within the allowed number of typos of `word`, with their distance; only the
+    /// closest distance found is returned, so one-letter fixes win over two-letter ones.
+    func corrections(of word: String) -> [(term: Int32, distance: Int)] {
+        let bytes = Array(word.utf8)
+        let allowed = Self.allowedTypos(forLength: bytes.count)
+        guard allowed > 0 else { return [] }
+        var seen = Set<Int32>()
+        var best: [(term: Int32, distance: Int)] = []
+        var bestDistance = allowed + 1
+        for deletion in Self.deletions(of: bytes, upTo: allowed) {
+            var link = deletionHeads[String(decoding: deletion, as: UTF8.self)] ?? -1
+            while link >= 0 {
+                let (term, next) = deletionLinks[Int(link)]
+                link = next
+                guard seen.insert(term).inserted else { continue }
+                let candidate = Array(terms[Int(term)].utf8)
+                let distance = EditDistance.optimalStringAlignment(bytes, candidate, limit: allowed)
+                guard distance > 0, distance <= bestDistance else { continue }
+                if distance < bestDistance {
+                    best.removeAll()
+                    bestDistance = distance
+                }
+                best.append((term, distance))
+            }
+        }
+        return best
+    }
+
+    /// The word itself and every string made by deleting up to `count` characters.
+    private static func deletions(of word: [UInt8], upTo count: Int) -> Set<[UInt8]> {
+        var result: Set<[UInt8]> = [word]
+        var frontier: Set<[UInt8]> = [word]
+        for _ in 0..<count {
+            var next: Set<[UInt8]> = []
+            for candidate in frontier where candidate.count > 1 {
+                for index in candidate.indices {
+                    var shorter = candidate
+                    shorter.remove(at: index)
+                    if result.insert(shorter).inserted { next.insert(shorter) }
+                }
+            }
+            frontier = next
+        }
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+import RunbookModel
+
+/// Renders a card as a Slack message: header, severity at a glance, one section block per
+/// card section, small print in a context block; always inside Slack's limits.
+public enum CardRenderer {
+    public static func message(for card: Card, responseType: SlackMessage.ResponseType?, source: String? = nil) -> SlackMessage {
+        SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source))
+    }
+
+    /// The notification text: its first line is the card's title.
+    public static func fallbackText(for card: Card) -> String {
+        let plain = PlainTextRenderer.render(card)
+        let escaped = plain.slackEscaped
+        guard escaped.utf8.count > SlackLimits.fallbackText else { return escaped }
+        return cut(escaped, toBytes: SlackLimits.fallbackText - 2) + "\n…"
+    }
+
+    public static func blocks(for card: Card, source: String? = nil) -> [Block] {
+        var head: [Block] = [.header(cut(card.title, toCharacters: SlackLimits.headerText))]
+        var glance: [String] = []
+        if let severity = card.severity { glance.append("\(emoji(for: severity)) *\(severity.label)*") }
+        if let subtitle = card.subtitle { glance.append(subtitle.slackEscaped) }
+        if !glance.isEmpty { head.append(.context([glance.joined(separator: "  ·  ")])) }
+
+        var body: [Block] = []
+        for section in card.sections {
+            body += sectionBlocks(section)
+        }
+        let tail: [Block] = card.footer.isEmpty ? [] : [.context([card.footer.map(\.slackEscaped).joined(separator: " · ")])]
+
+        let room = SlackLimits.blocksPerMessage - head.count - tail.count
+        if body.count > room {
+            let kept = room - 1
+            let where_ = source.map { " See `\($0.slackEscaped)` for the rest." } ?? ""
+            let notice = Block.context([":scissors: Cut to fit Slack: \(body.count - kept) more blocks not shown.\(where_)"])
+            body = Array(body.prefix(kept)) + [notice]
+        }
+        return head + body + tail
+    }
+
+    /// One or more section blocks: split between items when the text passes Slack's limit.
+    static func sectionBlocks(_ section: Card.Section) -> [Block] {
+        var units = section.items.map { render($0, indent: "") }
+        if let heading = section.heading { units.insert("*\(heading.slackEscaped)*", at: 0) }
+        var blocks: [Block] = []
+        var current = ""
+        for var unit in units {
+            if unit.utf8.count > SlackLimits.sectionText {
+                unit = cutMarkdown(unit, toBytes: SlackLimits.sectionText - 8)
+            }
+            if !current.isEmpty, current.utf8.count + 1 + unit.utf8.count > SlackLimits.sectionText {
+                blocks.append(.section(current))
+                current = ""
+            }
+            current += current.isEmpty ? unit : "\n" + unit
+        }
+        if !current.isEmpty { blocks.append(.section(current)) }
+        return blocks
+    }
+
+    static func render(_ item: Card.Item, indent: String) -> String {
+        switch item {
+        case .text(let text):
+            return indent + text.slackEscaped
+        case .field(let label, let value):
+            return "\(indent)*\(label.slackEscaped):* \(value.slackEscaped)"
+        case .bullet(let text):
+            return "\(indent)• \(text.slackEscaped)"
+        case .step(let number, let text, let children):
+            let lines = ["\(indent)*\(number).* \(text.slackEscaped)"] + children.map { render($0, indent: indent + "      ") }
+            return lines.joined(separator: "\n")
+        case .command(let command):
+            return "```\(command.slackEscaped)```"
+        case .link(let text, let url):
+            let safe = url.contains("|") || url.contains(">") || url.contains("<") ? url.slackEscaped : "<\(url)|\(text.slackEscaped)>"
+            return "\(indent)\(text.slackEscaped): \(safe)"
+        case .hint(let text, let command):
+            return "\(indent)\(text.slackEscaped) → `\(command.slackEscaped)`"
+        }
+    }
+
+    static func emoji(for severity: Severity) -> String {
+        switch severity {
+        case .critical: ":red_circle:"
+        case .high: ":large_orange_circle:"
+        case .medium: ":large_yellow_circle:"
+        case .low: ":white_circle:"
+        }
+    }
+
+    /// Cuts text to a byte budget at a line boundary where possible, closing an open code fence.
+    static func cutMarkdown(_ text: String, toBytes budget: Int) -> String {
+        var cut = cut(text, toBytes: budget)
+        if cut.components(separatedBy: "```").count % 2 == 0 { cut += "```" }
+        return cut + "\n…"
+    }
+
+    static func cut(_ text: String, toBytes budget: Int) -> String {
+        guard text.utf8.count > budget else { return text }
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: budget)
+        while !text.unicodeScalars.indices.contains(end) || end > text.endIndex { end = text.utf8.index(before: end) }
+        var prefix = String(text[..<end])
+        if let newline = prefix.lastIndex(of: "\n"), prefix.distance(from: prefix.startIndex, to: newline) > budget / 2 {
+            prefix = String(prefix[..<newline])
+        }
+        return prefix
+    }
+
+    static func cut(_ text: String, toCharacters limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+}

@@ -1,0 +1,104 @@
+/// `application/x-www-form-urlencoded`, as Slack sends slash commands and interactions.
+public enum FormBody {
+    public enum DecodingError: Error, Equatable, CustomStringConvertible {
+        case invalidPercentEncoding
+        case invalidUTF8
+        case duplicateField(String)
+
+        public var description: String {
+            switch self {
+            case .invalidPercentEncoding: "invalid percent-encoding"
+            case .invalidUTF8: "field is not UTF-8 text"
+            case .duplicateField(let name): "field '\(name)' appears more than once"
+            }
+        }
+    }
+
+    public static func decode(_ body: UnsafeRawBufferPointer) throws(DecodingError) -> [String: String] {
+        var fields: [String: String] = [:]
+        var start = 0
+        let count = body.count
+        while start <= count {
+            var end = start
+            while end < count, body[end] != UInt8(ascii: "&") { end += 1 }
+            if end > start {
+                var separator = start
+                while separator < end, body[separator] != UInt8(ascii: "=") { separator += 1 }
+                let name = try unescape(body, from: start, to: separator)
+                let value = separator < end ? try unescape(body, from: separator + 1, to: end) : ""
+                guard fields.updateValue(value, forKey: name) == nil else { throw .duplicateField(name) }
+            }
+            start = end + 1
+        }
+        return fields
+    }
+
+    public static func decode(_ body: [UInt8]) throws(DecodingError) -> [String: String] {
+        let result = body.withUnsafeBytes { buffer in
+            Result { () throws(DecodingError) -> [String: String] in try decode(buffer) }
+        }
+        return try result.get()
+    }
+
+    public static func encode(_ fields: [(String, String)]) -> String {
+        fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+    }
+
+    private static func unescape(_ body: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(DecodingError) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(end - start)
+        var index = start
+        while index < end {
+            let byte = body[index]
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(UInt8(ascii: " "))
+                index += 1
+            case UInt8(ascii: "%"):
+                guard let high = hexValue(body[safe: index + 1, end: end]),
+                      let low = hexValue(body[safe: index + 2, end: end])
+                else { throw .invalidPercentEncoding }
+                bytes.append(high << 4 | low)
+                index += 3
+            default:
+                bytes.append(byte)
+                index += 1
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
+        return text
+    }
+
+    private static func hexValue(_ byte: UInt8?) -> UInt8? {
+        guard let byte else { return nil }
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    private static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                 UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                out += "+"
+            default:
+                out += "%" + SlackSignature.hex([byte]).uppercased()
+            }
+        }
+        return out
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    fileprivate subscript(safe index: Int, end end: Int) -> UInt8? {
+        index < end ? self[index] : nil
+    }
+}

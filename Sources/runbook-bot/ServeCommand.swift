@@ -1,0 +1,73 @@
+import ArgumentParser
+import BotServer
+import Foundation
+import Hummingbird
+import Logging
+import RunbookModel
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the bot's HTTP listener for Slack slash commands."
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 3000
+
+    @Option(name: .customLong("data-dir"), help: "Where the bot keeps its state (local signing secret, databases).")
+    var dataDirectory = "./.runbook-bot"
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "runbook-bot")
+        logger.logLevel = level
+
+        let library = try ConfigLoading.loadOrExit(config)
+        let secret = try signingSecret(logger: logger)
+        logger.info("runbooks loaded", metadata: [
+            "systems": "\(library.runbooks.map(\.system.id).joined(separator: ","))",
+            "entries": "\(library.index.entryCount)",
+        ])
+
+        let configuration = BotConfiguration(
+            host: host, port: port, signingSecret: secret, configDirectory: config.directory
+        )
+        let app = buildApplication(configuration: configuration, library: library, logger: logger)
+        try await app.runService()
+    }
+
+    /// `SLACK_SIGNING_SECRET`, or in local mode a generated secret kept in the data directory.
+    /// Verification is never switched off.
+    private func signingSecret(logger: Logger) throws -> String {
+        if let secret = ProcessInfo.processInfo.environment["SLACK_SIGNING_SECRET"], !secret.isEmpty {
+            logger.info("Slack mode: verifying requests with SLACK_SIGNING_SECRET")
+            return secret
+        }
+        let (secret, created) = try LocalSigningSecret.loadOrCreate(dataDirectory: dataDirectory)
+        let path = LocalSigningSecret.path(dataDirectory: dataDirectory)
+        logger.notice("local mode: SLACK_SIGNING_SECRET is not set", metadata: [
+            "secret_file": "\(path)", "created": "\(created)",
+        ])
+        print("""
+            Local mode: SLACK_SIGNING_SECRET is not set, so requests must be signed with the secret in \(path) \
+            (\(created ? "just created" : "kept from an earlier run"), readable by you only).
+            Try it:  runbook-bot send "/runbook timeout" --url http://\(host):\(port)/slack/commands
+            """)
+        return secret
+    }
+}
