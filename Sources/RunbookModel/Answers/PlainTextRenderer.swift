@@ -7,7 +7,10 @@ public enum PlainTextRenderer {
         if !subtitle.isEmpty { lines.append(subtitle) }
         for section in card.sections {
             lines.append("")
-            if let heading = section.heading { lines.append(heading.uppercased()) }
+            if let heading = section.heading {
+                lines.append(heading)
+                lines.append(String(repeating: "-", count: heading.count))
+            }
             for item in section.items { render(item, indent: "", into: &lines) }
         }
         if !card.footer.isEmpty {

@@ -139,7 +139,7 @@ public struct RunbookResponder: Sendable {
             items.append(.hint("Contacts (\(runbook.contacts.count))", command: "/runbook contacts \(runbook.system.id)"))
             return Card.Section("\(runbook.system.title) (\(runbook.system.id))", items)
         }
-        return Card(title: "Runbooks", subtitle: "\(library.runbooks.count) systems", sections: sections)
+        return Card(title: "Runbooks", subtitle: library.runbooks.count == 1 ? "1 system" : "\(library.runbooks.count) systems", sections: sections)
     }
 
     private func noMatchCard(_ query: String, suggestions: [SearchIndex.Match]) -> Card {

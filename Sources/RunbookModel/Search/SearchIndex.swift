@@ -42,12 +42,15 @@ public struct SearchIndex: Sendable {
 
     private static let k1: Float = 1.2
     private static let b: Float = 0.5
+    private static let exactNameBonus: Float = 1.5
 
     private var vocabulary = Vocabulary()
     private var postings: [[Posting]] = []
     private var idf: [Float] = []
     private var documents: [Document] = []
     private var systemIDs: [String] = []
+    /// Normalised title or alias → documents, so a query that is exactly an entry's name wins.
+    private var exactNames: [String: [Int32]] = [:]
     /// Normalised system id, alias or title → system indices, for scoping.
     private var systemNames: [String: [Int32]] = [:]
     private var longestSystemName = 1
@@ -84,6 +87,10 @@ public struct SearchIndex: Sendable {
     /// Adds a document's weighted term frequencies; returns its length in terms.
     private mutating func add(_ document: SearchDocument, system: Int32) -> Float {
         let index = Int32(documents.count)
+        for name in [document.title] + document.aliases {
+            let terms = Tokenizer.terms(name)
+            if !terms.isEmpty { exactNames[terms.joined(separator: " "), default: []].append(index) }
+        }
         var frequencies: [Int32: Float] = [:]
         var length: Float = 0
         for field in document.fields {
@@ -167,6 +174,10 @@ public struct SearchIndex: Sendable {
                 }
             }
         }
+        // A query that is exactly an entry's title or alias ("backlog") names that entry.
+        for entry in exactNames[Array(seenTermsInOrder(terms)).joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
+            scores[Int(entry)] *= Self.exactNameBonus
+        }
         // Keep the best `limit` without sorting everything that was touched.
         var best: [(entry: Int32, score: Float)] = []
         for entry in touched {
@@ -180,6 +191,11 @@ public struct SearchIndex: Sendable {
             let document = documents[Int($0.entry)]
             return Match(entry: document.entry, title: document.title, score: Double($0.score))
         }
+    }
+
+    private func seenTermsInOrder(_ terms: [String]) -> [String] {
+        var seen = Set<String>()
+        return terms.filter { seen.insert($0).inserted }
     }
 
     /// The index terms a query term stands for, with how much each counts.

@@ -1,0 +1,87 @@
+import RunbookModel
+import Testing
+
+struct RunbookCommandTests {
+    @Test func parsesEachForm() {
+        #expect(RunbookCommand(text: "") == .help)
+        #expect(RunbookCommand(text: "  help ") == .help)
+        #expect(RunbookCommand(text: "list") == .list)
+        #expect(RunbookCommand(text: "timeout") == .lookup(query: "timeout", share: false))
+        #expect(RunbookCommand(text: "share lambda timeout") == .lookup(query: "lambda timeout", share: true))
+        #expect(RunbookCommand(text: "share") == .help)
+        #expect(RunbookCommand(text: "overview") == .section(.overview, system: nil))
+        #expect(RunbookCommand(text: "deps invoice-pipeline") == .section(.deps, system: "invoice-pipeline"))
+        #expect(RunbookCommand(text: "ESCALATION") == .section(.escalation, system: nil))
+        #expect(RunbookCommand(text: "contacts") == .section(.contacts, system: nil))
+    }
+
+    @Test func helpListsEveryCommand() {
+        let help = PlainTextRenderer.render(RunbookResponder.helpCard())
+        for word in ["share", "list", "help"] + RunbookCommand.RunbookSection.allCases.map(\.rawValue) {
+            #expect(help.contains("/runbook \(word)"), "help does not mention /runbook \(word)")
+        }
+        #expect(help.contains("/runbook <what is happening>"))
+    }
+}
+
+struct ResponderTests {
+    let responder = RunbookResponder(library: SampleRunbook.library)
+
+    @Test func lookupAnswersWithTheCardAndAlternatives() {
+        let answer = responder.answer(.lookup(query: "dynamodb throttled", share: false))
+        #expect(answer.found)
+        #expect(answer.visibility == .onlyRequester)
+        #expect(!answer.alternatives.isEmpty)
+        let text = PlainTextRenderer.render(answer.card)
+        #expect(text.contains("Not it? Also matching"))
+    }
+
+    @Test func shareMakesTheAnswerVisibleToTheChannel() {
+        #expect(responder.answer(.lookup(query: "timeout", share: true)).visibility == .channel)
+        // Nothing found is never posted to the channel.
+        #expect(responder.answer(.lookup(query: "kubernetes", share: true)).visibility == .onlyRequester)
+    }
+
+    @Test func entryIDsOpenEntriesDirectly() {
+        #expect(responder.answer(.lookup(query: "unblock-after-outage", share: false)).entry?.id == "unblock-after-outage")
+        #expect(responder.answer(.lookup(query: "invoice-pipeline/claude-api", share: false)).entry?.kind == .dependency)
+    }
+
+    @Test func failureModeCardShowsWhatOnCallNeeds() {
+        let card = responder.answer(.lookup(query: "timeout", share: false)).card
+        #expect(card.title == "Lambda timeout (function runs >15 min)")
+        #expect(card.severity == .high)
+        let text = PlainTextRenderer.render(card)
+        for expected in ["How it's detected", "Task timed out after 900.00 seconds", "Why it happens",
+                         "Immediate actions", "$ aws logs tail", "Escalate to: Charles"] {
+            #expect(text.contains(expected), "card lacks \(expected)")
+        }
+    }
+
+    @Test func noMatchSaysSoWithUsage() {
+        let answer = responder.answer(.lookup(query: "kubernetes crashloop", share: false))
+        #expect(!answer.found)
+        let text = PlainTextRenderer.render(answer.card)
+        #expect(text.hasPrefix("Nothing in the runbooks matches “kubernetes crashloop”"))
+        #expect(text.contains(RunbookCommand.usageLine))
+    }
+
+    @Test func sectionsAnswerForTheOnlySystem() {
+        #expect(responder.answer(.section(.escalation, system: nil)).card.title == "Escalation: Invoice processing pipeline")
+        #expect(responder.answer(.section(.overview, system: "invoices")).card.title == "Invoice processing pipeline")
+        let deps = PlainTextRenderer.render(responder.answer(.section(.deps, system: nil)).card)
+        #expect(deps.contains("AWS S3"))
+        let contacts = PlainTextRenderer.render(responder.answer(.section(.contacts, system: nil)).card)
+        #expect(contacts.contains("support@anthropic.com"))
+        // Not a system name: treated as a lookup.
+        #expect(responder.answer(.section(.escalation, system: "timeout")).found)
+    }
+
+    @Test func listNamesEverySystemAndEntry() {
+        let text = PlainTextRenderer.render(responder.answer(.list).card)
+        for expected in ["Invoice processing pipeline (invoice-pipeline)", "/runbook lambda-timeout",
+                         "/runbook dynamodb-write-errors", "/runbook unblock-after-outage", "/runbook escalation invoice-pipeline"] {
+            #expect(text.contains(expected))
+        }
+    }
+}
