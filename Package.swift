@@ -59,6 +59,8 @@ let package = Package(
         ),
         .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
         .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel"]),
+        // Runs the built `runbook-bot` binary, as a user would.
+        .testTarget(name: "CLITests", dependencies: ["runbook-bot"]),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
@@ -66,6 +68,7 @@ let package = Package(
                 "Slack",
                 "RunbookModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -27,15 +27,20 @@ struct SlackVerificationMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return reject(.contentTooLarge, "body is over the \(maxBodySize)-byte limit", context)
         }
-        let verdict = body.withUnsafeReadableBytes { bytes in
-            signature.verify(
-                body: bytes,
-                timestamp: request.headers[.slackRequestTimestamp],
-                signature: request.headers[.slackSignature],
-                now: now()
-            )
+        let failure = body.withUnsafeReadableBytes { bytes -> SlackSignature.Failure? in
+            do throws(SlackSignature.Failure) {
+                try signature.verify(
+                    body: bytes,
+                    timestamp: request.headers[.slackRequestTimestamp],
+                    signature: request.headers[.slackSignature],
+                    now: now()
+                )
+                return nil
+            } catch {
+                return error
+            }
         }
-        if case .failure(let failure) = verdict {
+        if let failure {
             return reject(.unauthorized, failure.description, context)
         }
         var context = context

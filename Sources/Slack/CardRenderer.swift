@@ -12,7 +12,7 @@ public enum CardRenderer {
         let plain = PlainTextRenderer.render(card)
         let escaped = plain.slackEscaped
         guard escaped.utf8.count > SlackLimits.fallbackText else { return escaped }
-        return cut(escaped, toBytes: SlackLimits.fallbackText - 2) + "\n…"
+        return cut(escaped, toBytes: SlackLimits.fallbackText - 4) + "\n…"
     }
 
     public static func blocks(for card: Card, source: String? = nil) -> [Block] {
@@ -97,10 +97,17 @@ public enum CardRenderer {
 
     static func cut(_ text: String, toBytes budget: Int) -> String {
         guard text.utf8.count > budget else { return text }
-        var end = text.utf8.index(text.utf8.startIndex, offsetBy: budget)
-        while !text.unicodeScalars.indices.contains(end) || end > text.endIndex { end = text.utf8.index(before: end) }
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let next = text.index(after: index)
+            let size = text.utf8.distance(from: index, to: next)
+            if used + size > budget { break }
+            used += size
+            end = next
+        }
         var prefix = String(text[..<end])
-        if let newline = prefix.lastIndex(of: "\n"), prefix.distance(from: prefix.startIndex, to: newline) > budget / 2 {
+        if let newline = prefix.lastIndex(of: "\n"), prefix.utf8.distance(from: prefix.startIndex, to: newline) > budget / 2 {
             prefix = String(prefix[..<newline])
         }
         return prefix

@@ -39,18 +39,26 @@ public struct SlackSignature: Sendable {
     /// Checks a request's signature headers against its raw body at time `now` (Unix seconds).
     public func verify(
         body: UnsafeRawBufferPointer, timestamp: String?, signature: String?, now: Int64
-    ) -> Result<Void, Failure> {
-        guard let timestamp, let signature else { return .failure(.missingHeaders) }
-        guard timestamp.utf8.count <= 12, let seconds = Int64(timestamp) else { return .failure(.malformedTimestamp) }
+    ) throws(Failure) {
+        guard let timestamp, let signature else { throw .missingHeaders }
+        guard timestamp.utf8.count <= 12, let seconds = Int64(timestamp) else { throw .malformedTimestamp }
         let skew = now - seconds
-        guard abs(skew) <= Self.maximumClockSkew else { return .failure(.stale(skewSeconds: skew)) }
-        guard let expected = Self.decodeSignature(signature) else { return .failure(.malformedSignature) }
+        guard abs(skew) <= Self.maximumClockSkew else { throw .stale(skewSeconds: skew) }
+        guard let expected = Self.decodeSignature(signature) else { throw .malformedSignature }
         let actual = mac(timestamp: timestamp, body: body)
-        return Self.constantTimeEqual(actual, expected) ? .success(()) : .failure(.mismatch)
+        guard Self.constantTimeEqual(actual, expected) else { throw .mismatch }
     }
 
-    public func verify(body: [UInt8], timestamp: String?, signature: String?, now: Int64) -> Result<Void, Failure> {
-        body.withUnsafeBytes { verify(body: $0, timestamp: timestamp, signature: signature, now: now) }
+    public func verify(body: [UInt8], timestamp: String?, signature: String?, now: Int64) throws(Failure) {
+        let failure = body.withUnsafeBytes { bytes -> Failure? in
+            do throws(SlackSignature.Failure) {
+                try verify(body: bytes, timestamp: timestamp, signature: signature, now: now)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// The `X-Slack-Signature` value Slack would send for this body at this timestamp.

@@ -1,11 +1,28 @@
 import Yams
 
 /// Turns one YAML document into a `Runbook`, reporting every shape problem it meets.
-/// Cross-references (contact ids, failure-mode ids, …) are checked later by `RunbookValidator`,
-/// which needs the whole document.
-struct RunbookDecoder {
+/// Cross-references (contact ids, failure-mode ids, …) are checked afterwards by
+/// `RunbookValidator`, which needs the whole document.
+///
+/// An element with a shape error is left out of the result, but its id is still declared,
+/// so the validator neither reports references to it as unknown nor misplaces the paths
+/// of the elements after it.
+final class RunbookDecoder {
     let reader: YAMLReader
+    /// Every id declared per section (`contacts`, …), with where it was declared, even
+    /// for elements that were left out.
+    private(set) var declaredIDs: [String: [(id: String, path: FieldPath)]] = [:]
+    /// The path of each element kept in the result, per section, in order.
+    private(set) var elementPaths: [String: [FieldPath]] = [:]
+    /// Sections where at least one element was left out for its errors.
+    private(set) var incompleteSections: Set<String> = []
 
+    init(reader: YAMLReader) {
+        self.reader = reader
+    }
+
+    /// The runbook, or nil when a whole section is unusable. Field-level errors are in the
+    /// reader's diagnostics; callers must not serve a runbook while there are any.
     func decode(_ root: Node) -> Runbook? {
         guard let top = reader.mapping(root, at: .root, allowedKeys: [
             "system", "overview", "dependencies", "failure_modes", "procedures", "escalation", "contacts",
@@ -16,14 +33,14 @@ struct RunbookDecoder {
         ]).flatMap(systemInfo)
         let overview = top.mapping("overview", allowedKeys: ["purpose", "components", "on_call", "notes"])
             .flatMap(overview)
-        let dependencies = top.sequence("dependencies").compactMap { dependency($0.node, $0.path) }
-        let failureModes = top.sequence("failure_modes", required: true).compactMap { failureMode($0.node, $0.path) }
-        let procedures = top.sequence("procedures").compactMap { procedure($0.node, $0.path) }
+        let dependencies = elements(top, "dependencies", required: false, dependency)
+        let failureModes = elements(top, "failure_modes", required: true, failureMode)
+        let procedures = elements(top, "procedures", required: false, procedure)
         let escalation = top.mapping("escalation", allowedKeys: ["runs_while", "levels", "repeat", "critical"])
             .flatMap(escalationPolicy)
-        let contacts = top.sequence("contacts", required: true).compactMap { contact($0.node, $0.path) }
+        let contacts = elements(top, "contacts", required: true, contact)
 
-        guard let system, let overview, let escalation, !reader.diagnostics.hasErrors else { return nil }
+        guard let system, let overview, let escalation else { return nil }
         return Runbook(
             system: system, overview: overview, dependencies: dependencies, failureModes: failureModes,
             procedures: procedures, escalation: escalation, contacts: contacts, sourceFile: reader.file
@@ -191,7 +208,7 @@ struct RunbookDecoder {
 
     private func escalationPolicy(_ map: MappingReader) -> EscalationPolicy? {
         let runsWhile = map.choice("runs_while", as: EscalationCondition.self)
-        let levels = map.sequence("levels", required: true).compactMap { escalationLevel($0.node, $0.path) }
+        let levels = elements(map, "levels", required: true, escalationLevel)
         let repeatAfterLast = map.mapping("repeat", required: false, allowedKeys: ["every", "times"]).flatMap { repeating in
             let every = repeating.duration("every")
             let times = repeating.integer("times", required: false)
@@ -266,7 +283,7 @@ struct RunbookDecoder {
         let external = map.string("external", required: false)
         let notes = map.strings("notes")
         let updated = map.date("updated")
-        if map.values["id"] != nil, email == nil, slack == nil, pagerDuty == nil, external == nil {
+        if map.values["id"] != nil, email == nil, map.values["slack"] == nil, pagerDuty == nil, external == nil {
             reader.error("say how to reach this contact: give email, slack, pagerduty or external", at: path, mark: map.mark)
         }
         guard let id, let name, let updated else { return nil }
@@ -277,6 +294,28 @@ struct RunbookDecoder {
     }
 
     // MARK: Helpers
+
+    /// Decodes each element of a list section, remembering ids and paths for the validator.
+    private func elements<Element>(
+        _ map: MappingReader, _ section: String, required: Bool,
+        _ decode: (Node, FieldPath) -> Element?
+    ) -> [Element] {
+        var result: [Element] = []
+        for item in map.sequence(section, required: required) {
+            if case .mapping(let mapping) = item.node,
+               let idNode = mapping.first(where: { $0.key.scalar?.string == "id" })?.value,
+               let id = idNode.scalar?.string.trimmingWhitespace(), !id.isEmpty {
+                declaredIDs[section, default: []].append((id, item.path.appending("id")))
+            }
+            if let element = decode(item.node, item.path) {
+                result.append(element)
+                elementPaths[section, default: []].append(item.path)
+            } else {
+                incompleteSections.insert(section)
+            }
+        }
+        return result
+    }
 
     /// Ids are lowercase words joined by hyphens, so they read well in commands and links.
     private func identifier(_ map: MappingReader, _ key: String) -> String? {

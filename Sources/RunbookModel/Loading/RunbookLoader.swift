@@ -73,9 +73,10 @@ public enum RunbookLoader {
         }
         guard let root else { return fail("the file is empty") }
         let reader = YAMLReader(file: file)
-        let runbook = RunbookDecoder(reader: reader).decode(root)
+        let decoder = RunbookDecoder(reader: reader)
+        let runbook = decoder.decode(root)
         if let runbook {
-            RunbookValidator(runbook: runbook, reader: reader, today: today).validate()
+            RunbookValidator(runbook: runbook, decoder: decoder, today: today).validate()
         }
         let diagnostics = reader.diagnostics.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
         return (diagnostics.hasErrors ? nil : runbook, diagnostics)

@@ -5,14 +5,21 @@ struct RunbookValidator {
     static let contactMaxAgeDays = 31
 
     let runbook: Runbook
-    let reader: YAMLReader
+    let decoder: RunbookDecoder
     let today: CalendarDate
 
+    private var reader: YAMLReader { decoder.reader }
+
+    /// Where the `index`th kept element of `section` is in the file.
+    private func path(_ section: String, _ index: Int) -> FieldPath {
+        decoder.elementPaths[section]?[index] ?? FieldPath.root.appending(section).appending(index: index)
+    }
+
     func validate() {
-        let contactIDs = uniqueIDs(runbook.contacts.map(\.id), section: "contacts")
-        let failureModeIDs = uniqueIDs(runbook.failureModes.map(\.id), section: "failure_modes")
-        let procedureIDs = uniqueIDs(runbook.procedures.map(\.id), section: "procedures")
-        let dependencyIDs = uniqueIDs(runbook.dependencies.map(\.id), section: "dependencies")
+        let contactIDs = uniqueIDs(section: "contacts")
+        let failureModeIDs = uniqueIDs(section: "failure_modes")
+        let procedureIDs = uniqueIDs(section: "procedures")
+        let dependencyIDs = uniqueIDs(section: "dependencies")
 
         func check(_ id: String?, in known: Set<String>, kind: String, at path: FieldPath) {
             guard let id, !known.contains(id) else { return }
@@ -37,18 +44,18 @@ struct RunbookValidator {
               at: FieldPath.root.appending("overview").appending("on_call").appending("contact"))
 
         for (index, dependency) in runbook.dependencies.enumerated() {
-            let path = FieldPath.root.appending("dependencies").appending(index: index)
+            let path = path("dependencies", index)
             checkAll(dependency.failureModes, in: failureModeIDs, kind: "failure mode", at: path.appending("failure_modes"))
             check(dependency.contact, in: contactIDs, kind: "contact", at: path.appending("contact"))
         }
         for (index, failureMode) in runbook.failureModes.enumerated() {
-            let path = FieldPath.root.appending("failure_modes").appending(index: index)
+            let path = path("failure_modes", index)
             check(failureMode.escalateTo, in: contactIDs, kind: "contact", at: path.appending("escalate_to"))
             checkAll(failureMode.procedures, in: procedureIDs, kind: "procedure", at: path.appending("procedures"))
             checkAll(failureMode.dependencies, in: dependencyIDs, kind: "dependency", at: path.appending("dependencies"))
         }
         for (index, procedure) in runbook.procedures.enumerated() {
-            let path = FieldPath.root.appending("procedures").appending(index: index)
+            let path = path("procedures", index)
             checkAll(procedure.failureModes, in: failureModeIDs, kind: "failure mode", at: path.appending("failure_modes"))
             for (stepIndex, step) in procedure.steps.enumerated() {
                 check(step.escalation?.contact, in: contactIDs, kind: "contact",
@@ -64,11 +71,13 @@ struct RunbookValidator {
         check: (_ ids: [String], _ known: Set<String>, _ kind: String, _ path: FieldPath) -> Void
     ) {
         let escalation = FieldPath.root.appending("escalation")
-        let levels = escalation.appending("levels")
+        // With a level left out for its own errors, numbering and order cannot be judged yet.
+        let levelsComplete = !decoder.incompleteSections.contains("levels")
         var previous: EscalationLevel?
         for (index, level) in runbook.escalation.levels.enumerated() {
-            let path = levels.appending(index: index)
+            let path = decoder.elementPaths["levels"]?[index] ?? escalation.appending("levels").appending(index: index)
             check(level.notify, contactIDs, "contact", path.appending("notify"))
+            guard levelsComplete else { continue }
             if level.level != index + 1 {
                 reader.error(
                     "levels must be numbered 1, 2, 3… in order; expected \(index + 1), found \(level.level)",
@@ -112,25 +121,23 @@ struct RunbookValidator {
             if age > Self.contactMaxAgeDays {
                 reader.warning(
                     "contact '\(contact.id)' last checked \(contact.updated), \(age) days ago; check contacts monthly and update 'updated'",
-                    at: FieldPath.root.appending("contacts").appending(index: index).appending("updated")
+                    at: path("contacts", index).appending("updated")
                 )
             }
         }
     }
 
-    /// Reports every id that appears more than once, at each repeat.
-    private func uniqueIDs(_ ids: [String], section: String) -> Set<String> {
-        var seen: [String: Int] = [:]
-        for (index, id) in ids.enumerated() {
+    /// Reports every id that appears more than once, at each repeat; returns the ids declared.
+    private func uniqueIDs(section: String) -> Set<String> {
+        var seen: [String: FieldPath] = [:]
+        for (id, path) in decoder.declaredIDs[section] ?? [] {
             if let first = seen[id] {
-                reader.error(
-                    "duplicate id '\(id)' (also used by \(section)[\(first)])",
-                    at: FieldPath.root.appending(section).appending(index: index).appending("id")
-                )
+                let firstElement = first.description.hasSuffix(".id") ? String(first.description.dropLast(3)) : first.description
+                reader.error("duplicate id '\(id)' (also used by \(firstElement))", at: path)
             } else {
-                seen[id] = index
+                seen[id] = path
             }
         }
-        return Set(ids)
+        return Set(seen.keys)
     }
 }

@@ -1,0 +1,106 @@
+import BotServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RunbookModel
+import Slack
+import Synchronization
+
+/// Log lines recorded in memory, so tests can assert on what the bot logged.
+final class LogRecorder: Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+
+        /// Everything in the entry as one string, for "never logged" checks.
+        var rendered: String { "\(message) \(metadata.sorted { $0.key < $1.key })" }
+    }
+
+    private let entries = Mutex<[Entry]>([])
+
+    var all: [Entry] { entries.withLock { $0 } }
+
+    func messages(_ message: String) -> [Entry] { all.filter { $0.message == message } }
+
+    func logger() -> Logger {
+        var logger = Logger(label: "test") { _ in Handler(recorder: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    fileprivate func append(_ entry: Entry) {
+        entries.withLock { $0.append(entry) }
+    }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var merged = metadata
+            for (key, value) in event.metadata ?? [:] { merged[key] = value }
+            recorder.append(Entry(
+                level: event.level, message: event.message.description,
+                metadata: merged.mapValues { "\($0)" }
+            ))
+        }
+    }
+}
+
+enum Fixture {
+    static let secret = "test-signing-secret-0123456789abcdef"
+    /// The bot's clock in these tests; requests are signed at this time unless a test says otherwise.
+    static let now: Int64 = 1_780_000_000
+
+    static let configDirectory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("bot-config").path
+    }()
+
+    static let library: RunbookLibrary = {
+        let today = CalendarDate(year: 2026, month: 5, day: 1)!
+        guard let library = RunbookLoader.load(configDirectory: configDirectory, today: today).library else {
+            fatalError("sample runbook does not load")
+        }
+        return library
+    }()
+
+    static func application(logs: LogRecorder, maxBodySize: Int = 64 * 1024) -> some ApplicationProtocol {
+        buildApplication(
+            configuration: BotConfiguration(host: "127.0.0.1", port: 0, signingSecret: secret, maxBodySize: maxBodySize),
+            library: library,
+            logger: logs.logger(),
+            now: { now }
+        )
+    }
+
+    static func slashCommandBody(command: String = "/runbook", text: String) -> String {
+        FormBody.encode([
+            ("token", "legacy"), ("team_id", "T1"), ("team_domain", "acme"), ("channel_id", "C123"),
+            ("channel_name", "incidents"), ("user_id", "U123"), ("user_name", "alex"), ("command", command),
+            ("text", text), ("api_app_id", "A1"), ("is_enterprise_install", "false"),
+            ("response_url", "https://hooks.slack.com/commands/T1/1/x"), ("trigger_id", "1.2.3"),
+        ])
+    }
+
+    /// Headers as Slack would send them for `body` at `timestamp`.
+    static func signedHeaders(body: String, timestamp: Int64 = now, secret: String = secret) -> HTTPFields {
+        let stamp = String(timestamp)
+        let signature = SlackSignature(signingSecret: secret).signature(timestamp: stamp, body: Array(body.utf8))
+        return [
+            .contentType: "application/x-www-form-urlencoded",
+            HTTPField.Name("X-Slack-Request-Timestamp")!: stamp,
+            HTTPField.Name("X-Slack-Signature")!: signature,
+        ]
+    }
+}
