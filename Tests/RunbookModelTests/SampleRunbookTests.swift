@@ -1,3 +1,4 @@
+import Foundation
 import RunbookModel
 import Testing
 
@@ -80,5 +81,20 @@ struct SampleRunbookTests {
         ])
         #expect(runbook.contact("anthropic-support")?.email == "support@anthropic.com")
         #expect(runbook.contact("on-call")?.pagerDuty?.url == "https://pagerduty.com/incidents")
+    }
+}
+
+/// The annotated example in the schema documentation is itself a valid runbook, so the
+/// documentation cannot drift from what the loader accepts.
+struct SchemaDocumentationTests {
+    @Test func annotatedExampleLoads() throws {
+        let path = SampleRunbook.configDirectory.replacingOccurrences(of: "/bot-config", with: "/docs/runbook-schema.md")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let start = try #require(text.range(of: "```yaml\n"))
+        let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
+        let example = String(text[start.upperBound..<end.lowerBound])
+        let result = RunbookLoader.load(documents: [(file: "docs/runbook-schema.md", text: example)], today: SampleRunbook.today)
+        #expect(result.diagnostics.errors.isEmpty, "\(result.diagnostics.errors)")
+        #expect(result.library?.runbooks.first?.failureModes.isEmpty == false)
     }
 }

@@ -36,8 +36,8 @@ public struct SearchIndex: Sendable {
         var boost: Float
         /// BM25's length normalisation term, precomputed: k1 · (1 − b + b · length / average).
         var lengthNorm: Float
-        /// Character trigrams of title and aliases, sorted, for suggestions.
-        var trigrams: [UInt32]
+        /// How many distinct character trigrams its title and aliases have, for suggestions.
+        var trigramCount: Int
     }
 
     private static let k1: Float = 1.2
@@ -49,6 +49,8 @@ public struct SearchIndex: Sendable {
     private var idf: [Float] = []
     private var documents: [Document] = []
     private var systemIDs: [String] = []
+    /// Character trigram of a title or alias → documents, for suggestions when nothing matches.
+    private var trigramPostings: [UInt32: [Int32]] = [:]
     /// Normalised title or alias → documents, so a query that is exactly an entry's name wins.
     private var exactNames: [String: [Int32]] = [:]
     /// Normalised system id, alias or title → system indices, for scoping.
@@ -103,9 +105,11 @@ public struct SearchIndex: Sendable {
             if Int(term) >= postings.count { postings.append(contentsOf: repeatElement([], count: Int(term) - postings.count + 1)) }
             postings[Int(term)].append(Posting(entry: index, frequency: frequency))
         }
+        let trigrams = Self.trigrams(of: ([document.title] + document.aliases).joined(separator: " "))
+        for trigram in trigrams { trigramPostings[trigram, default: []].append(index) }
         documents.append(Document(
             entry: document.entry, title: document.title, system: system, boost: document.boost, lengthNorm: 0,
-            trigrams: Self.trigrams(of: ([document.title] + document.aliases).joined(separator: " "))
+            trigramCount: trigrams.count
         ))
         return length
     }
@@ -175,7 +179,7 @@ public struct SearchIndex: Sendable {
             }
         }
         // A query that is exactly an entry's title or alias ("backlog") names that entry.
-        for entry in exactNames[Array(seenTermsInOrder(terms)).joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
+        for entry in exactNames[seenTermsInOrder(terms).joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
             scores[Int(entry)] *= Self.exactNameBonus
         }
         // Keep the best `limit` without sorting everything that was touched.
@@ -217,17 +221,23 @@ public struct SearchIndex: Sendable {
 
     // MARK: Suggestions
 
+    /// Entries whose title or aliases share the most character trigrams with the query
+    /// (Dice coefficient), found through the trigram postings rather than a scan.
     private func suggestions(for query: String, limit: Int) -> [Match] {
         let wanted = Self.trigrams(of: query)
         guard !wanted.isEmpty else { return [] }
-        var scored: [(Int, Double)] = []
-        for (index, document) in documents.enumerated() {
-            let similarity = Self.dice(wanted, document.trigrams)
-            if similarity >= 0.2 { scored.append((index, similarity)) }
+        var shared: [Int32: Int] = [:]
+        for trigram in wanted {
+            for document in trigramPostings[trigram] ?? [] { shared[document, default: 0] += 1 }
         }
-        return scored.sorted { $0.1 > $1.1 }.prefix(limit).map {
-            let document = documents[$0.0]
-            return Match(entry: document.entry, title: document.title, score: $0.1)
+        var scored: [(document: Int32, similarity: Double)] = []
+        for (document, count) in shared {
+            let similarity = 2 * Double(count) / Double(wanted.count + documents[Int(document)].trigramCount)
+            if similarity >= 0.2 { scored.append((document, similarity)) }
+        }
+        return scored.sorted { ($0.similarity, $1.document) > ($1.similarity, $0.document) }.prefix(limit).map {
+            let document = documents[Int($0.document)]
+            return Match(entry: document.entry, title: document.title, score: $0.similarity)
         }
     }
 
@@ -246,15 +256,6 @@ public struct SearchIndex: Sendable {
         for index in 0...(letters.count - 3) {
             grams.insert(UInt32(letters[index]) << 16 | UInt32(letters[index + 1]) << 8 | UInt32(letters[index + 2]))
         }
-        return grams.sorted()
-    }
-
-    private static func dice(_ a: [UInt32], _ b: [UInt32]) -> Double {
-        guard !a.isEmpty, !b.isEmpty else { return 0 }
-        var i = 0, j = 0, shared = 0
-        while i < a.count, j < b.count {
-            if a[i] == b[j] { shared += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
-        }
-        return 2 * Double(shared) / Double(a.count + b.count)
+        return Array(grams)
     }
 }

@@ -6,13 +6,68 @@ enum Tokenizer {
     /// yield their parts, so a pasted exception name matches both ways.
     static func terms(_ text: String) -> [String] {
         var terms: [String] = []
-        forEachWord(in: text) { word, parts in
-            appendTerm(word, to: &terms)
-            if parts.count > 1 {
-                for part in parts { appendTerm(part, to: &terms) }
+        var text = text
+        let isASCII = text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } }
+        if isASCII {
+            text.withUTF8 { forEachASCIIWord(in: $0, &terms) }
+        } else {
+            forEachWord(in: text) { word, parts in
+                appendTerm(word, to: &terms)
+                if parts.count > 1 {
+                    for part in parts { appendTerm(part, to: &terms) }
+                }
             }
         }
         return terms
+    }
+
+    /// The common case, on bytes: runbooks and pasted logs are nearly always ASCII, and this
+    /// path runs for every word of every entry when the index is built.
+    private static func forEachASCIIWord(in bytes: UnsafeBufferPointer<UInt8>, _ terms: inout [String]) {
+        var word: [UInt8] = []
+        var boundaries: [Int] = []
+        var previousWasLower = false
+
+        func flush() {
+            guard !word.isEmpty else { return }
+            appendTerm(word[...], to: &terms)
+            if !boundaries.isEmpty {
+                var start = 0
+                for boundary in boundaries + [word.count] {
+                    appendTerm(word[start..<boundary], to: &terms)
+                    start = boundary
+                }
+            }
+            word.removeAll(keepingCapacity: true)
+            boundaries.removeAll(keepingCapacity: true)
+            previousWasLower = false
+        }
+
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                word.append(byte)
+                previousWasLower = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                // "CheckFailed" → "check" | "failed": a camel-case boundary.
+                if previousWasLower { boundaries.append(word.count) }
+                word.append(byte + 32)
+                previousWasLower = false
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                word.append(byte)
+                previousWasLower = false
+            default:
+                flush()
+            }
+        }
+        flush()
+    }
+
+    private static func appendTerm(_ word: ArraySlice<UInt8>, to terms: inout [String]) {
+        guard word.count >= 2, !word.allSatisfy({ $0 == UInt8(ascii: "0") }) else { return }
+        let text = String(decoding: word, as: UTF8.self)
+        guard !stopWords.contains(text) else { return }
+        terms.append(stem(word) ?? text)
     }
 
     private static func appendTerm(_ word: String, to terms: inout [String]) {
@@ -61,10 +116,19 @@ enum Tokenizer {
     /// mangles the identifiers, service names and error strings runbooks are full of.
     static func stem(_ word: String) -> String {
         guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return word }
-        var bytes = Array(word.utf8)
-        func hasSuffix(_ suffix: String) -> Bool {
-            let s = Array(suffix.utf8)
-            return bytes.count >= s.count && Array(bytes[(bytes.count - s.count)...]) == s
+        return stem(Array(word.utf8)[...]) ?? word
+    }
+
+    /// The stemmed word, or nil when no ending applies.
+    private static func stem(_ word: ArraySlice<UInt8>) -> String? {
+        var bytes = word
+        func hasSuffix(_ suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard bytes.count >= count else { return false }
+            let start = bytes.endIndex - count
+            return suffix.withUTF8Buffer { suffix in
+                suffix.indices.allSatisfy { bytes[start + $0] == suffix[$0] }
+            }
         }
         if bytes.count > 4, hasSuffix("ies") {
             bytes.removeLast(3)
@@ -79,7 +143,7 @@ enum Tokenizer {
         } else if bytes.count > 5, hasSuffix("e") {
             bytes.removeLast()
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes.count == word.count && bytes.elementsEqual(word) ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     static let stopWords: Set<String> = [

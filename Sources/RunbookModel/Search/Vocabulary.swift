@@ -4,14 +4,15 @@
 /// Typos use symmetric deletion (as in SymSpell): every term is stored under each string
 /// made by deleting up to two of its characters; a misspelt query term shares one of
 /// those strings with its intended term. Lookup costs a few hash probes instead of an
-/// edit-distance scan over the whole vocabulary.
+/// edit-distance scan over the whole vocabulary. The deletion strings are kept only as
+/// 64-bit hashes: a collision merely adds a candidate that the edit-distance check drops.
 struct Vocabulary: Sendable {
     private(set) var terms: [String] = []
     private(set) var ids: [String: Int32] = [:]
     /// Term ids in lexicographic order of their text, for prefix ranges.
     private var sorted: [Int32] = []
-    /// Deletion string → head of a chain in `deletionLinks`.
-    private var deletionHeads: [String: Int32] = [:]
+    /// Hash of a deletion string → head of a chain in `deletionLinks`.
+    private var deletionHeads: [UInt64: Int32] = [:]
     private var deletionLinks: [(term: Int32, next: Int32)] = []
 
     /// How many typos a term of this length may carry and still be recognised.
@@ -38,9 +39,10 @@ struct Vocabulary: Sendable {
             let bytes = Array(term.utf8)
             let typos = Self.allowedTypos(forLength: bytes.count)
             guard typos > 0 else { continue }
-            for deletion in Self.deletions(of: bytes, upTo: typos) {
-                let key = String(decoding: deletion, as: UTF8.self)
+            Self.forEachDeletion(of: bytes, upTo: typos) { key in
                 let head = deletionHeads[key] ?? -1
+                // All of a term's deletions are added together, so a repeat is always at the head.
+                if head >= 0, deletionLinks[Int(head)].term == Int32(id) { return }
                 deletionLinks.append((Int32(id), head))
                 deletionHeads[key] = Int32(deletionLinks.count - 1)
             }
@@ -75,8 +77,8 @@ struct Vocabulary: Sendable {
         var seen = Set<Int32>()
         var best: [(term: Int32, distance: Int)] = []
         var bestDistance = allowed + 1
-        for deletion in Self.deletions(of: bytes, upTo: allowed) {
-            var link = deletionHeads[String(decoding: deletion, as: UTF8.self)] ?? -1
+        Self.forEachDeletion(of: bytes, upTo: allowed) { key in
+            var link = deletionHeads[key] ?? -1
             while link >= 0 {
                 let (term, next) = deletionLinks[Int(link)]
                 link = next
@@ -94,21 +96,29 @@ struct Vocabulary: Sendable {
         return best
     }
 
-    /// The word itself and every string made by deleting up to `count` characters.
-    private static func deletions(of word: [UInt8], upTo count: Int) -> Set<[UInt8]> {
-        var result: Set<[UInt8]> = [word]
-        var frontier: Set<[UInt8]> = [word]
-        for _ in 0..<count {
-            var next: Set<[UInt8]> = []
-            for candidate in frontier where candidate.count > 1 {
-                for index in candidate.indices {
-                    var shorter = candidate
-                    shorter.remove(at: index)
-                    if result.insert(shorter).inserted { next.insert(shorter) }
-                }
-            }
-            frontier = next
+    /// Calls `body` with the hash of the word itself and of every string made by deleting
+    /// one or (when `count` is 2) two of its characters.
+    private static func forEachDeletion(of word: [UInt8], upTo count: Int, _ body: (UInt64) -> Void) {
+        body(hash(word, skipping: -1, -1))
+        for i in word.indices {
+            // Deleting either of two equal neighbours gives the same string.
+            if i > 0, word[i] == word[i - 1] { continue }
+            body(hash(word, skipping: i, -1))
         }
-        return result
+        guard count >= 2, word.count > 2 else { return }
+        for i in word.indices {
+            for j in (i + 1)..<word.count {
+                body(hash(word, skipping: i, j))
+            }
+        }
+    }
+
+    /// FNV-1a over the word without the bytes at `first` and `second`.
+    private static func hash(_ word: [UInt8], skipping first: Int, _ second: Int) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for index in word.indices where index != first && index != second {
+            hash = (hash ^ UInt64(word[index])) &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 }

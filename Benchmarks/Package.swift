@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so the bot's build and test run never pay for them.
+import PackageDescription
+
+let package = Package(
+    name: "runbook-bot-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "runbook-bot", path: ".."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "runbook-bench",
+            dependencies: [
+                .product(name: "RunbookModel", package: "runbook-bot"),
+                .product(name: "Slack", package: "runbook-bot"),
+                .product(name: "BotServer", package: "runbook-bot"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)

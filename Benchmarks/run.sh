@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmarks on a release build: lookup latency (sample runbook and a generated corpus of
+# 10,000 entries) and HTTP throughput of signed /runbook requests against a route on the
+# same server that only verifies the signature and returns a fixed reply.
+#
+#   bash Benchmarks/run.sh            # results also written to Benchmarks/results/
+#
+# Load goes to 127.0.0.1 only, for a fixed duration.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p results
+
+missing=()
+for tool in wrk curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}"
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+swift build -c release 2>&1 | tail -1
+BIN=.build/release/runbook-bench
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-3900}
+
+"$BIN" lookup --config ../bot-config | tee results/lookup.txt
+
+SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+SLACK_SIGNING_SECRET="$SECRET" "$BIN" serve --config ../bot-config --port "$PORT" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+
+# One request, signed now, as Slack would send it; valid for the 5-minute window.
+python3 - "$SECRET" > results/request.lua <<'PY'
+import hashlib, hmac, sys, time, urllib.parse
+secret = sys.argv[1]
+body = urllib.parse.urlencode([
+    ("token", "bench"), ("team_id", "T1"), ("team_domain", "bench"), ("channel_id", "C1"),
+    ("channel_name", "incidents"), ("user_id", "U1"), ("user_name", "bench"), ("command", "/runbook"),
+    ("text", "timeout"), ("api_app_id", "A1"), ("is_enterprise_install", "false"),
+    ("response_url", "https://hooks.slack.com/commands/T1/1/x"), ("trigger_id", "1.2.3"),
+])
+ts = str(int(time.time()))
+sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+print(f'wrk.method = "POST"\nwrk.body = "{body}"')
+print('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
+print(f'wrk.headers["X-Slack-Request-Timestamp"] = "{ts}"\nwrk.headers["X-Slack-Signature"] = "{sig}"')
+PY
+
+ticks=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+
+load() { # route label
+    local route=$1 label=$2
+    wrk -t1 -c"$CONNECTIONS" -d3s -s results/request.lua "http://127.0.0.1:$PORT$route" >/dev/null
+    local before; before=$(cpu_ticks)
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s results/request.lua "http://127.0.0.1:$PORT$route" > "results/wrk-$label.txt"
+    local after; after=$(cpu_ticks)
+    if grep -q "Non-2xx" "results/wrk-$label.txt"; then
+        echo "error: $route answered non-2xx responses:"; cat "results/wrk-$label.txt"; exit 1
+    fi
+    local requests rps p50 p99
+    requests=$(awk '/requests in/ {print $1}' "results/wrk-$label.txt")
+    rps=$(awk '/Requests\/sec/ {print $2}' "results/wrk-$label.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "results/wrk-$label.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "results/wrk-$label.txt")
+    local cpu_us; cpu_us=$(python3 -c "print(round(($after - $before) / $ticks * 1e6 / $requests, 1))")
+    printf '%-28s %10s req/s   p50 %8s   p99 %8s   server CPU %6s µs/request\n' "$label ($route)" "$rps" "$p50" "$p99" "$cpu_us"
+    echo "$rps" > "results/rps-$label.txt"
+}
+
+{
+    echo "## HTTP (wrk -t1 -c$CONNECTIONS -d${DURATION}s, signed requests, $(nproc) cores shared with wrk)"
+    load /slack/fixed fixed-reply
+    load /slack/commands runbook
+    python3 -c "print(f'/runbook throughput = {float(open(\"results/rps-runbook.txt\").read()) / float(open(\"results/rps-fixed-reply.txt\").read()) * 100:.0f}% of the fixed-reply route')"
+} | tee results/http.txt
