@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import Logging
 import RunbookModel
@@ -10,6 +9,7 @@ struct SlashCommandController: Sendable {
     let responder: RunbookResponder
     let runbookCommands: Set<String>
     let configDirectory: String
+    let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("commands", use: handle)
@@ -37,23 +37,33 @@ struct SlashCommandController: Sendable {
             return badRequest("not a slash command: \(error)", context)
         }
 
-        let message: SlackMessage
-        var metadata: Logger.Metadata = [
-            "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
-        ]
+        let reply: ByteBuffer
+        var entry = "-"
+        var found = "unknown command"
         if runbookCommands.contains(payload.command) {
             let answer = responder.answer(RunbookCommand(text: payload.text))
-            let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
-            message = CardRenderer.message(for: answer.card, responseType: responseType, source: sourceHint(answer))
-            metadata["entry"] = "\(answer.entry?.description ?? "-")"
-            metadata["found"] = "\(answer.found)"
+            let render = {
+                let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
+                let message = CardRenderer.message(for: answer.card(), responseType: responseType, source: sourceHint(answer))
+                return ByteBuffer(bytes: message.jsonBytes())
+            }
+            // Misses echo the query, so there is no end to them: render those each time.
+            reply = answer.found ? replies.reply(for: answer.identity, render: render) : render()
+            entry = answer.entry?.description ?? "-"
+            found = "\(answer.found)"
         } else {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
-            message = CardRenderer.message(for: card, responseType: .ephemeral)
-            metadata["found"] = "unknown command"
+            reply = ByteBuffer(bytes: CardRenderer.message(for: card, responseType: .ephemeral).jsonBytes())
         }
-        context.logger.info("slash command handled", metadata: metadata)
-        return try Self.json(message)
+        context.logger.info("slash command handled", metadata: [
+            "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
+            "entry": "\(entry)", "found": "\(found)",
+        ])
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: reply)
+        )
     }
 
     private func sourceHint(_ answer: RunbookResponder.Answer) -> String? {
@@ -64,14 +74,5 @@ struct SlashCommandController: Sendable {
     private func badRequest(_ reason: String, _ context: BotRequestContext) -> Response {
         context.logger.notice("rejected Slack request", metadata: ["status": "400", "reason": "\(reason)"])
         return .jsonError(.badRequest, reason)
-    }
-
-    static func json(_ message: SlackMessage) throws -> Response {
-        let data = try JSONEncoder().encode(message)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
     }
 }

@@ -7,10 +7,14 @@ public enum CardRenderer {
         SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source))
     }
 
-    /// The notification text: its first line is the card's title.
+    /// The notification and fallback text: the title on the first line, then what to know
+    /// at a glance (severity, kind, the card's first section). The blocks carry the rest;
+    /// repeating all of it here would double every reply.
     public static func fallbackText(for card: Card) -> String {
-        let plain = PlainTextRenderer.render(card)
-        let escaped = plain.slackEscaped
+        var summary = card
+        summary.sections = Array(card.sections.prefix(1))
+        summary.footer = []
+        let escaped = PlainTextRenderer.render(summary).slackEscaped
         guard escaped.utf8.count > SlackLimits.fallbackText else { return escaped }
         return cut(escaped, toBytes: SlackLimits.fallbackText - 4) + "\n…"
     }
@@ -95,22 +99,17 @@ public enum CardRenderer {
         return cut + "\n…"
     }
 
+    /// Cuts text to at most `budget` UTF-8 bytes, never inside a character's encoding, and
+    /// at the last line break when one falls in the second half.
     static func cut(_ text: String, toBytes budget: Int) -> String {
-        guard text.utf8.count > budget else { return text }
-        var used = 0
-        var end = text.startIndex
-        for index in text.indices {
-            let next = text.index(after: index)
-            let size = text.utf8.distance(from: index, to: next)
-            if used + size > budget { break }
-            used += size
-            end = next
+        let utf8 = Array(text.utf8)
+        guard utf8.count > budget else { return text }
+        var end = budget
+        while end > 0, utf8[end] & 0xC0 == 0x80 { end -= 1 }
+        if let newline = utf8[..<end].lastIndex(of: UInt8(ascii: "\n")), newline > budget / 2 {
+            end = newline
         }
-        var prefix = String(text[..<end])
-        if let newline = prefix.lastIndex(of: "\n"), prefix.utf8.distance(from: prefix.startIndex, to: newline) > budget / 2 {
-            prefix = String(prefix[..<newline])
-        }
-        return prefix
+        return String(decoding: utf8[..<end], as: UTF8.self)
     }
 
     static func cut(_ text: String, toCharacters limit: Int) -> String {

@@ -16,6 +16,7 @@ public enum FormBody {
 
     public static func decode(_ body: UnsafeRawBufferPointer) throws(DecodingError) -> [String: String] {
         var fields: [String: String] = [:]
+        fields.reserveCapacity(16)
         var start = 0
         let count = body.count
         while start <= count {
@@ -45,6 +46,12 @@ public enum FormBody {
     }
 
     private static func unescape(_ body: UnsafeRawBufferPointer, from start: Int, to end: Int) throws(DecodingError) -> String {
+        let raw = UnsafeRawBufferPointer(rebasing: body[start..<end])
+        if !raw.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+            // Nothing escaped, the common case for Slack's ids and tokens: no copy to a scratch array.
+            guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else { throw .invalidUTF8 }
+            return text
+        }
         var bytes = [UInt8]()
         bytes.reserveCapacity(end - start)
         var index = start

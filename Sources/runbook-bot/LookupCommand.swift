@@ -15,7 +15,7 @@ struct LookupCommand: ParsableCommand {
     func run() throws {
         let library = try ConfigLoading.loadOrExit(config, quietWarnings: true)
         let answer = RunbookResponder(library: library).answer(RunbookCommand(text: query.joined(separator: " ")))
-        print(PlainTextRenderer.render(answer.card))
+        print(PlainTextRenderer.render(answer.card()))
         if !answer.found { throw ExitCode(1) }
     }
 }

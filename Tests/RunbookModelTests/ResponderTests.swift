@@ -32,7 +32,7 @@ struct ResponderTests {
         #expect(answer.found)
         #expect(answer.visibility == .onlyRequester)
         #expect(!answer.alternatives.isEmpty)
-        let text = PlainTextRenderer.render(answer.card)
+        let text = PlainTextRenderer.render(answer.card())
         #expect(text.contains("Not it? Also matching"))
     }
 
@@ -48,7 +48,7 @@ struct ResponderTests {
     }
 
     @Test func failureModeCardShowsWhatOnCallNeeds() {
-        let card = responder.answer(.lookup(query: "timeout", share: false)).card
+        let card = responder.answer(.lookup(query: "timeout", share: false)).card()
         #expect(card.title == "Lambda timeout (function runs >15 min)")
         #expect(card.severity == .high)
         let text = PlainTextRenderer.render(card)
@@ -61,24 +61,24 @@ struct ResponderTests {
     @Test func noMatchSaysSoWithUsage() {
         let answer = responder.answer(.lookup(query: "kubernetes crashloop", share: false))
         #expect(!answer.found)
-        let text = PlainTextRenderer.render(answer.card)
+        let text = PlainTextRenderer.render(answer.card())
         #expect(text.hasPrefix("Nothing in the runbooks matches “kubernetes crashloop”"))
         #expect(text.contains(RunbookCommand.usageLine))
     }
 
     @Test func sectionsAnswerForTheOnlySystem() {
-        #expect(responder.answer(.section(.escalation, system: nil)).card.title == "Escalation: Invoice processing pipeline")
-        #expect(responder.answer(.section(.overview, system: "invoices")).card.title == "Invoice processing pipeline")
-        let deps = PlainTextRenderer.render(responder.answer(.section(.deps, system: nil)).card)
+        #expect(responder.answer(.section(.escalation, system: nil)).card().title == "Escalation: Invoice processing pipeline")
+        #expect(responder.answer(.section(.overview, system: "invoices")).card().title == "Invoice processing pipeline")
+        let deps = PlainTextRenderer.render(responder.answer(.section(.deps, system: nil)).card())
         #expect(deps.contains("AWS S3"))
-        let contacts = PlainTextRenderer.render(responder.answer(.section(.contacts, system: nil)).card)
+        let contacts = PlainTextRenderer.render(responder.answer(.section(.contacts, system: nil)).card())
         #expect(contacts.contains("support@anthropic.com"))
         // Not a system name: treated as a lookup.
         #expect(responder.answer(.section(.escalation, system: "timeout")).found)
     }
 
     @Test func listNamesEverySystemAndEntry() {
-        let text = PlainTextRenderer.render(responder.answer(.list).card)
+        let text = PlainTextRenderer.render(responder.answer(.list).card())
         for expected in ["Invoice processing pipeline (invoice-pipeline)", "/runbook lambda-timeout",
                          "/runbook dynamodb-write-errors", "/runbook unblock-after-outage", "/runbook escalation invoice-pipeline"] {
             #expect(text.contains(expected))

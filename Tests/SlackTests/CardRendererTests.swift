@@ -52,6 +52,19 @@ struct CardRendererTests {
         #expect(!json.contains("thread_ts"))
     }
 
+    @Test func directJSONWriterAgreesWithCodable() throws {
+        let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} unicode ✓ 🚨 </script>"
+        let message = SlackMessage(
+            responseType: .ephemeral, text: tricky,
+            blocks: [.header(tricky), .section(tricky), .context([tricky, "second"]), .divider],
+            threadTS: "1503435956.000247"
+        )
+        let decoded = try JSONDecoder().decode(SlackMessage.self, from: Data(message.jsonBytes()))
+        #expect(decoded == message)
+        let minimal = SlackMessage(text: "ok")
+        #expect(String(decoding: minimal.jsonBytes(), as: UTF8.self) == #"{"text":"ok"}"#)
+    }
+
     @Test func terminalRendererShowsWhatSlackWould() {
         let card = Card(title: "Lambda timeout", severity: .high, sections: [
             Card.Section("Immediate actions", [.step(1, "Check <logs>", [.command("aws logs tail")])]),

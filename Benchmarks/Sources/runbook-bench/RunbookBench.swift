@@ -1,5 +1,4 @@
 import Foundation
-import RunbookModel
 
 @main
 struct RunbookBench {
@@ -9,10 +8,8 @@ struct RunbookBench {
         switch arguments.first {
         case "lookup":
             LookupBenchmark.run(configDirectory: config)
-        case "profile-build":
-            // For profilers: only index builds of the generated corpus.
-            let corpus = GeneratedCorpus(systems: Int(value(after: "--systems", in: arguments) ?? "") ?? 20)
-            for _ in 0..<3 { _ = RunbookLibrary(runbooks: corpus.runbooks) }
+        case "profile-reply":
+            ReplyProfile.run(configDirectory: config)
         case "serve":
             let port = Int(value(after: "--port", in: arguments) ?? "") ?? 3900
             guard let secret = ProcessInfo.processInfo.environment["SLACK_SIGNING_SECRET"] else {
@@ -21,7 +18,7 @@ struct RunbookBench {
             }
             try await ServerBenchmark.run(configDirectory: config, port: port, secret: secret)
         default:
-            print("usage: runbook-bench lookup [--config DIR] | serve [--config DIR] [--port N]")
+            print("usage: runbook-bench lookup [--config DIR] | profile-reply [--config DIR] | serve [--config DIR] [--port N]")
             exit(2)
         }
     }

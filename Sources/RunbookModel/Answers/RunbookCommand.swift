@@ -14,12 +14,14 @@ public enum RunbookCommand: Equatable, Sendable {
 
     public init(text: String) {
         let trimmed = text.trimmingWhitespace()
-        let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-        guard let first = words.first?.lowercased() else {
+        guard !trimmed.isEmpty else {
             self = .help
             return
         }
-        let rest = words.dropFirst().joined(separator: " ")
+        let firstEnd = trimmed.utf8.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }
+            ?? trimmed.endIndex
+        let first = trimmed[..<firstEnd].lowercased()
+        let rest = trimmed[firstEnd...].trimmingWhitespace()
         switch first {
         case "help", "usage", "?", "-h", "--help":
             self = .help

@@ -9,24 +9,41 @@ public struct RunbookResponder: Sendable {
     public struct Answer: Sendable {
         public enum Visibility: Sendable { case onlyRequester, channel }
 
-        public var card: Card
+        /// Builds the card. Deferred so that callers reusing an earlier rendering of the
+        /// same `identity` never pay for it.
+        public let card: @Sendable () -> Card
         public var visibility: Visibility
         /// The entry the answer is about, when it is one.
         public var entry: EntryID?
         /// Other plausible entries, best first.
         public var alternatives: [SearchIndex.Match]
         public var found: Bool
+        /// Equal for answers that render identically, so renderings can be reused: the
+        /// library never changes while it is loaded.
+        public var identity: Identity
+    }
+
+    public struct Identity: Hashable, Sendable {
+        enum Kind: Hashable, Sendable { case help, list, entry, miss, section, whichSystem }
+
+        var kind: Kind
+        var entries: [EntryID] = []
+        var text: String = ""
+        var shared = false
     }
 
     public func answer(_ command: RunbookCommand) -> Answer {
         switch command {
         case .help:
-            return Answer(card: Self.helpCard(), visibility: .onlyRequester, entry: nil, alternatives: [], found: true)
+            return Answer(card: { Self.helpCard() }, visibility: .onlyRequester, entry: nil, alternatives: [], found: true, identity: Identity(kind: .help))
         case .list:
-            return Answer(card: listCard(), visibility: .onlyRequester, entry: nil, alternatives: [], found: true)
+            return Answer(card: { listCard() }, visibility: .onlyRequester, entry: nil, alternatives: [], found: true, identity: Identity(kind: .list))
         case .lookup(let query, let share):
             var answer = lookup(query)
-            if share, answer.found { answer.visibility = .channel }
+            if share, answer.found {
+                answer.visibility = .channel
+                answer.identity.shared = true
+            }
             return answer
         case .section(let section, let system):
             return sectionAnswer(section, system: system)
@@ -35,29 +52,37 @@ public struct RunbookResponder: Sendable {
 
     public func lookup(_ query: String) -> Answer {
         if let entry = directEntry(query) {
-            return Answer(card: EntryCards.card(for: entry), visibility: .onlyRequester, entry: entry.id, alternatives: [], found: true)
+            return Answer(card: { EntryCards.card(for: entry) }, visibility: .onlyRequester, entry: entry.id, alternatives: [],
+                          found: true, identity: Identity(kind: .entry, entries: [entry.id]))
         }
         let result = library.index.search(query)
         guard let best = result.best, let entry = library.entry(best.entry) else {
-            return Answer(card: noMatchCard(query, suggestions: result.suggestions), visibility: .onlyRequester,
-                          entry: nil, alternatives: [], found: false)
+            return Answer(card: { noMatchCard(query, suggestions: result.suggestions) }, visibility: .onlyRequester,
+                          entry: nil, alternatives: [], found: false, identity: Identity(kind: .miss, text: query))
         }
-        var card = EntryCards.card(for: entry)
-        if !result.alternatives.isEmpty {
-            card.sections.append(Card.Section("Not it? Also matching", result.alternatives.map {
-                .hint("\($0.title) (\($0.entry.kind.rawValue))", command: "/runbook \(directCommand(for: $0.entry))")
-            }))
+        let alternatives = Array(result.alternatives)
+        let card: @Sendable () -> Card = {
+            var card = EntryCards.card(for: entry)
+            if !alternatives.isEmpty {
+                card.sections.append(Card.Section("Not it? Also matching", alternatives.map {
+                    .hint("\($0.title) (\($0.entry.kind.rawValue))", command: "/runbook \(directCommand(for: $0.entry))")
+                }))
+            }
+            return card
         }
+        let identity = Identity(kind: .entry, entries: result.matches.map(\.entry))
         return Answer(
             card: card, visibility: .onlyRequester, entry: best.entry,
-            alternatives: Array(result.alternatives), found: true
+            alternatives: alternatives, found: true, identity: identity
         )
     }
 
     /// `/runbook lambda-timeout` or `/runbook invoice-pipeline/lambda-timeout`: an entry by its id.
     private func directEntry(_ query: String) -> Entry? {
+        // Ids have no spaces: most queries are ruled out before any work.
+        guard !query.utf8.contains(UInt8(ascii: " ")) else { return nil }
         let key = query.trimmingWhitespace().lowercased()
-        guard !key.contains(" "), !key.isEmpty else { return nil }
+        guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { return nil }
         let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
         let (systems, id) = parts.count == 2
             ? (library.runbooks.filter { $0.system.id == parts[0] }, parts[1])
@@ -85,7 +110,8 @@ public struct RunbookResponder: Sendable {
             let systems = library.runbooks.map { Card.Item.hint($0.system.title, command: "/runbook \(section.rawValue) \($0.system.id)") }
             let card = Card(title: "Which system?", subtitle: "\(library.runbooks.count) systems have runbooks",
                             sections: [Card.Section(nil, systems)])
-            return Answer(card: card, visibility: .onlyRequester, entry: nil, alternatives: [], found: false)
+            return Answer(card: { card }, visibility: .onlyRequester, entry: nil, alternatives: [], found: false,
+                          identity: Identity(kind: .whichSystem, text: section.rawValue))
         }
         let card: Card
         let entry: EntryID?
@@ -103,7 +129,8 @@ public struct RunbookResponder: Sendable {
             card = contactsCard(runbook)
             entry = nil
         }
-        return Answer(card: card, visibility: .onlyRequester, entry: entry, alternatives: [], found: true)
+        return Answer(card: { card }, visibility: .onlyRequester, entry: entry, alternatives: [], found: true,
+                      identity: Identity(kind: .section, text: "\(section.rawValue) \(runbook.system.id)"))
     }
 
     private func dependenciesCard(_ runbook: Runbook) -> Card {

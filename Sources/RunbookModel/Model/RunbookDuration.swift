@@ -49,12 +49,21 @@ public struct RunbookDuration: Hashable, Comparable, Sendable, CustomStringConve
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.seconds < rhs.seconds }
 }
 
-extension StringProtocol {
+extension String {
     func trimmingWhitespace() -> String {
+        self[...].trimmingWhitespace()
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return String(self)  // Nothing to trim: the common case, without scanning.
+        }
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        return String(self[start...end])
     }
 }

@@ -55,6 +55,8 @@ public struct SearchIndex: Sendable {
     private var exactNames: [String: [Int32]] = [:]
     /// Normalised system id, alias or title → system indices, for scoping.
     private var systemNames: [String: [Int32]] = [:]
+    /// Every word of every system name: a query without any of them names no system.
+    private var systemNameWords: Set<String> = []
     private var longestSystemName = 1
 
     public var entryCount: Int { documents.count }
@@ -68,6 +70,7 @@ public struct SearchIndex: Sendable {
                 let terms = Tokenizer.terms(name)
                 guard !terms.isEmpty else { continue }
                 systemNames[terms.joined(separator: " "), default: []].append(Int32(systemIndex))
+                systemNameWords.formUnion(terms)
                 longestSystemName = max(longestSystemName, terms.count)
             }
             for document in SearchDocument.documents(for: runbook) {
@@ -147,7 +150,7 @@ public struct SearchIndex: Sendable {
 
     /// Removes the words that name a system and returns that system's indices.
     private func extractScope(from terms: inout [String]) -> [Int32]? {
-        guard !systemNames.isEmpty else { return nil }
+        guard terms.contains(where: systemNameWords.contains) else { return nil }
         for width in stride(from: min(longestSystemName, terms.count), through: 1, by: -1) {
             for start in 0...(terms.count - width) {
                 let name = terms[start..<(start + width)].joined(separator: " ")
@@ -207,14 +210,14 @@ public struct SearchIndex: Sendable {
         var result: [(Int32, Float)] = []
         let exact = vocabulary.ids[term]
         if let exact { result.append((exact, 1)) }
+        // A word the index knows is taken as meant; only unknown words are stretched to
+        // longer words they begin (`dynam` → `dynamodb`) or to the words they misspell.
+        guard exact == nil else { return result }
         if term.utf8.count >= 4 {
-            let weight: Float = exact == nil ? 0.8 : 0.4
-            for extended in vocabulary.extensions(of: term, limit: 5) { result.append((extended, weight)) }
+            for extended in vocabulary.extensions(of: term, limit: 5) { result.append((extended, 0.8)) }
         }
-        if exact == nil {
-            for correction in vocabulary.corrections(of: term) {
-                result.append((correction.term, correction.distance == 1 ? 0.75 : 0.5))
-            }
+        for correction in vocabulary.corrections(of: term) {
+            result.append((correction.term, correction.distance == 1 ? 0.75 : 0.5))
         }
         return result
     }
