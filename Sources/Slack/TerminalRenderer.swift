@@ -1,3 +1,5 @@
+import Foundation
+
 /// Shows a Slack message in a terminal roughly as Slack would: for `runbook-bot send`.
 public enum TerminalRenderer {
     public static func render(_ message: SlackMessage) -> String {
@@ -21,6 +23,7 @@ public enum TerminalRenderer {
                 lines.append("")
             case "context":
                 lines.append((block.elements ?? []).map { readable($0.text) }.joined(separator: "  "))
+                lines.append("")
             case "divider":
                 lines.append(String(repeating: "-", count: 40))
             default:
@@ -30,17 +33,29 @@ public enum TerminalRenderer {
         return lines.joined(separator: "\n")
     }
 
-    /// mrkdwn to plain text: code fences become indented lines, links show their address.
+    /// mrkdwn to plain text: bold markers and emoji codes dropped, code blocks indented
+    /// with the first line of each shown as a prompt, links showing their address.
     static func readable(_ mrkdwn: String) -> String {
         var out: [String] = []
+        var inCode = false
         for line in mrkdwn.split(separator: "\n", omittingEmptySubsequences: false) {
             var text = String(line)
-            if let fence = text.firstRange(of: "```") {
-                let indent = text[..<fence.lowerBound]
-                text = String(indent) + "    $ " + String(text[fence.upperBound...]).replacingAll("```", with: "")
+            let fences = text.components(separatedBy: "```").count - 1
+            if fences > 0 {
+                let opening = !inCode
+                text = text.replacingAll("```", with: "")
+                inCode = (fences % 2 == 1) ? !inCode : inCode
+                out.append(unescape((opening ? "    $ " : "      ") + text))
+                continue
             }
-            text = text.replacingAll("```", with: "")
-            out.append(unescape(text))
+            if inCode {
+                out.append(unescape("      " + text))
+                continue
+            }
+            for code in [":red_circle: ", ":large_orange_circle: ", ":large_yellow_circle: ", ":white_circle: ", ":scissors: "] {
+                text = text.replacingAll(code, with: "")
+            }
+            out.append(unescape(text.replacingAll("*", with: "")))
         }
         return out.joined(separator: "\n")
     }

@@ -54,6 +54,23 @@ struct SlashCommandTests {
         }
     }
 
+    @Test func repeatedAnswersKeepTheirOwnVisibility() async throws {
+        // Replies are reused between identical answers; sharing must never leak into a private answer.
+        let app = Fixture.application(logs: LogRecorder())
+        try await app.test(.live) { client in
+            for (text, expected) in [("timeout", "ephemeral"), ("share timeout", "in_channel"), ("timeout", "ephemeral"),
+                                     ("lambda timeout", "ephemeral"), ("share timeout", "in_channel")] {
+                let body = Fixture.slashCommandBody(text: text)
+                try await client.execute(uri: "/slack/commands", method: .post, headers: Fixture.signedHeaders(body: body),
+                                         body: ByteBuffer(string: body)) { response in
+                    let message = try decode(response)
+                    #expect(message.responseType?.rawValue == expected, "\(text)")
+                    #expect(message.blocks?.first == .header("Lambda timeout (function runs >15 min)"))
+                }
+            }
+        }
+    }
+
     @Test func emptyTextAndUnknownCommandsGetEphemeralHelp() async throws {
         let empty = Fixture.slashCommandBody(text: "")
         try await post(empty, headers: Fixture.signedHeaders(body: empty), logs: LogRecorder()) { response in
