@@ -77,13 +77,7 @@ public enum FormBody {
     }
 
     private static func hexValue(_ byte: UInt8?) -> UInt8? {
-        guard let byte else { return nil }
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        byte.flatMap(SlackSignature.hexValue)
     }
 
     private static func escape(_ text: String) -> String {

@@ -16,12 +16,7 @@ extension SlackMessage {
         if let blocks {
             out.append(UInt8(ascii: ","))
             out.appendJSONKey("blocks")
-            out.append(UInt8(ascii: "["))
-            for (index, block) in blocks.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                block.appendJSON(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            out.appendJSONArray(blocks) { $0.appendJSON(to: &$1) }
         }
         if let threadTS {
             out.append(UInt8(ascii: ","))
@@ -46,12 +41,7 @@ extension Block {
         if let elements {
             out.append(UInt8(ascii: ","))
             out.appendJSONKey("elements")
-            out.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                element.appendJSON(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            out.appendJSONArray(elements) { $0.appendJSON(to: &$1) }
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -77,6 +67,15 @@ extension TextObject {
 private let hexDigits = Array("0123456789abcdef".utf8)
 
 extension Array where Element == UInt8 {
+    fileprivate mutating func appendJSONArray<Item>(_ items: [Item], _ appendItem: (Item, inout [UInt8]) -> Void) {
+        append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { append(UInt8(ascii: ",")) }
+            appendItem(item, &self)
+        }
+        append(UInt8(ascii: "]"))
+    }
+
     fileprivate mutating func appendJSONKey(_ key: StaticString) {
         append(UInt8(ascii: "\""))
         key.withUTF8Buffer { append(contentsOf: $0) }
