@@ -6,6 +6,8 @@ import NIOCore
 ///
 /// Reads take no lock: the cache is an immutable snapshot swapped atomically when a new
 /// reply is added (rare once warm), so the event-loop threads never wait on each other.
+/// Answers that echo the query (no match) make identities unbounded, hence the capacity;
+/// adding copies the snapshot, which the capacity also keeps cheap.
 final class ReplyCache<Key: Hashable & Sendable>: Sendable {
     private final class Snapshot: AtomicReference, Sendable {
         let replies: [Key: ByteBuffer]

@@ -42,13 +42,11 @@ struct SlashCommandController: Sendable {
         var found = "unknown command"
         if runbookCommands.contains(payload.command) {
             let answer = responder.answer(RunbookCommand(text: payload.text))
-            let render = {
+            reply = replies.reply(for: answer.identity) {
                 let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
                 let message = CardRenderer.message(for: answer.card(), responseType: responseType, source: sourceHint(answer))
                 return ByteBuffer(bytes: message.jsonBytes())
             }
-            // Misses echo the query, so there is no end to them: render those each time.
-            reply = answer.found ? replies.reply(for: answer.identity, render: render) : render()
             entry = answer.entry?.description ?? "-"
             found = "\(answer.found)"
         } else {

@@ -49,8 +49,9 @@ public enum FormBody {
         let raw = UnsafeRawBufferPointer(rebasing: body[start..<end])
         if !raw.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
             // Nothing escaped, the common case for Slack's ids and tokens: no copy to a scratch array.
-            guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else { throw .invalidUTF8 }
-            return text
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard isValidUTF8(bytes) else { throw .invalidUTF8 }
+            return String(decoding: bytes, as: UTF8.self)
         }
         var bytes = [UInt8]()
         bytes.reserveCapacity(end - start)
@@ -72,8 +73,43 @@ public enum FormBody {
                 index += 1
             }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
-        return text
+        return try bytes.withUnsafeBufferPointer { (bytes) throws(DecodingError) -> String in
+            guard isValidUTF8(bytes) else { throw .invalidUTF8 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
+    /// Done here rather than with `String(validating:)`, whose generic path costs a runtime
+    /// metadata lookup on every field of every request.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var lowest: UInt8 = 0x80
+            var highest: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lowest = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; highest = 0x9F
+            case 0xF0: length = 4; lowest = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; highest = 0x8F
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            guard (lowest...highest).contains(bytes[index + 1]) else { return false }
+            for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
+            index += length
+        }
+        return true
     }
 
     private static func hexValue(_ byte: UInt8?) -> UInt8? {

@@ -97,9 +97,21 @@ struct FormBodyTests {
         #expect(decoded == Dictionary(uniqueKeysWithValues: original))
     }
 
-    @Test(arguments: ["text=%ZZ", "text=%4", "text=%", "text=%C3%28"])
+    @Test(arguments: ["text=%ZZ", "text=%4", "text=%"])
     func rejectsMalformedEscapes(_ body: String) {
         #expect(throws: FormBody.DecodingError.self) { try FormBody.decode(Array(body.utf8)) }
+    }
+
+    @Test(arguments: [
+        ("caf%C3%A9", "café"), ("%F0%9F%9A%A8", "🚨"), ("%E2%9C%93", "✓"), ("%ED%9F%BF", "\u{D7FF}"), ("%F4%8F%BF%BF", "\u{10FFFF}"),
+    ])
+    func decodesValidUTF8(_ escaped: String, _ expected: String) throws {
+        #expect(try FormBody.decode(Array("text=\(escaped)".utf8))["text"] == expected)
+    }
+
+    @Test(arguments: ["%C0%AF", "%E0%80%AF", "%ED%A0%80", "%F4%90%80%80", "%F8%88%80%80%80", "%E2%9C", "%80", "%C3%28"])
+    func rejectsInvalidUTF8(_ escaped: String) {
+        #expect(throws: FormBody.DecodingError.invalidUTF8) { try FormBody.decode(Array("text=\(escaped)".utf8)) }
     }
 
     @Test func rejectsDuplicateFields() {

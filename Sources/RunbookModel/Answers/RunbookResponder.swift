@@ -56,12 +56,15 @@ public struct RunbookResponder: Sendable {
                           found: true, identity: Identity(kind: .entry, entries: [entry.id]))
         }
         let result = library.index.search(query)
-        guard let best = result.best, let entry = library.entry(best.entry) else {
+        guard let best = result.best else {
             return Answer(card: { noMatchCard(query, suggestions: result.suggestions) }, visibility: .onlyRequester,
                           entry: nil, alternatives: [], found: false, identity: Identity(kind: .miss, text: query))
         }
         let alternatives = Array(result.alternatives)
-        let card: @Sendable () -> Card = {
+        // The entry is resolved only when the card is built: callers that reuse an earlier
+        // rendering of this answer never need it.
+        let card: @Sendable () -> Card = { [library] in
+            guard let entry = library.entry(best.entry) else { return noMatchCard(query, suggestions: []) }
             var card = EntryCards.card(for: entry)
             if !alternatives.isEmpty {
                 card.sections.append(Card.Section("Not it? Also matching", alternatives.map {
