@@ -20,12 +20,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The runbook domain: types, YAML loading and validation, search. No transport.
         .target(
             name: "RunbookModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // Incidents: the state machine, the escalation planner, the store protocol. No transport.
+        .target(name: "Incidents", dependencies: ["RunbookModel"]),
+        // SQLite (GRDB) implementation of the incident store.
+        .target(
+            name: "Storage",
+            dependencies: ["Incidents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Slack's wire protocol: request signing, payload decoding, Block Kit rendering.
         .target(
@@ -60,6 +69,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "RunbookModel"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Incidents", "RunbookModel"]),
         .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel"]),
         // Runs the built `runbook-bot` binary, as a user would.
         .testTarget(name: "CLITests", dependencies: ["runbook-bot"]),

@@ -18,7 +18,7 @@ public struct EscalationPolicy: Sendable {
     }
 }
 
-public enum EscalationCondition: String, CaseIterable, Sendable {
+public enum EscalationCondition: String, CaseIterable, Codable, Sendable {
     case unresolved
     case unacknowledged
 }

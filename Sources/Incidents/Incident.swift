@@ -1,0 +1,195 @@
+import RunbookModel
+
+/// How bad an incident is. `critical` is the runbook's critical path: customer-facing or
+/// financial impact, everything at once.
+public enum IncidentSeverity: String, Codable, CaseIterable, Sendable, Comparable {
+    case critical, sev1, sev2, sev3, sev4
+
+    /// The severity a failure mode's runbook severity implies.
+    public init(_ severity: Severity) {
+        switch severity {
+        case .critical: self = .critical
+        case .high: self = .sev2
+        case .medium: self = .sev3
+        case .low: self = .sev4
+        }
+    }
+
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+public enum IncidentState: String, Codable, Sendable {
+    case triggered, acknowledged, resolved
+}
+
+/// An instant as milliseconds since 1970, so deadlines survive restarts and compare exactly.
+public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    public var milliseconds: Int64
+
+    public init(milliseconds: Int64) {
+        self.milliseconds = milliseconds
+    }
+
+    public init(seconds: Double) {
+        self.milliseconds = Int64((seconds * 1000).rounded())
+    }
+
+    public func adding(seconds: Int) -> Timestamp {
+        Timestamp(milliseconds: milliseconds + Int64(seconds) * 1000)
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.milliseconds < rhs.milliseconds }
+    public var description: String { "\(milliseconds)ms" }
+}
+
+/// Someone to notify, with what the notifier needs to reach them, copied from the runbook
+/// when the incident was declared.
+public struct NotifyTarget: Codable, Hashable, Sendable {
+    public var contactID: String
+    public var name: String
+    /// Slack mention (`<@U…>`, `<!subteam^S…>`, `<#C…>`) or plain `#channel` / `@handle`.
+    public var slack: String?
+    public var email: String?
+    public var pagerDutyURL: String?
+
+    public init(contactID: String, name: String, slack: String? = nil, email: String? = nil, pagerDutyURL: String? = nil) {
+        self.contactID = contactID
+        self.name = name
+        self.slack = slack
+        self.email = email
+        self.pagerDutyURL = pagerDutyURL
+    }
+}
+
+/// The escalation policy as it was when the incident was declared: later edits to the
+/// runbook do not change a running incident's chain.
+public struct PolicySnapshot: Codable, Hashable, Sendable {
+    public struct Level: Codable, Hashable, Sendable {
+        public var level: Int
+        public var name: String
+        public var afterSeconds: Int
+        public var targets: [NotifyTarget]
+        public var may: [String]
+
+        public init(level: Int, name: String, afterSeconds: Int, targets: [NotifyTarget], may: [String] = []) {
+            self.level = level
+            self.name = name
+            self.afterSeconds = afterSeconds
+            self.targets = targets
+            self.may = may
+        }
+    }
+
+    public struct Repeat: Codable, Hashable, Sendable {
+        public var everySeconds: Int
+        public var times: Int?
+
+        public init(everySeconds: Int, times: Int? = nil) {
+            self.everySeconds = everySeconds
+            self.times = times
+        }
+    }
+
+    public struct Critical: Codable, Hashable, Sendable {
+        public var actions: [String]
+        public var page: NotifyTarget?
+        public var targets: [NotifyTarget]
+
+        public init(actions: [String], page: NotifyTarget? = nil, targets: [NotifyTarget] = []) {
+            self.actions = actions
+            self.page = page
+            self.targets = targets
+        }
+    }
+
+    public var system: String
+    public var runsWhile: EscalationCondition
+    public var levels: [Level]
+    public var repeatAfterLast: Repeat?
+    public var critical: Critical?
+
+    public init(system: String, runsWhile: EscalationCondition, levels: [Level], repeatAfterLast: Repeat? = nil, critical: Critical? = nil) {
+        self.system = system
+        self.runsWhile = runsWhile
+        self.levels = levels
+        self.repeatAfterLast = repeatAfterLast
+        self.critical = critical
+    }
+
+    /// Copies a runbook's escalation section, resolving contact ids to how to reach them.
+    public init(runbook: Runbook) {
+        func targets(_ ids: [String]) -> [NotifyTarget] {
+            ids.compactMap { runbook.contact($0).map(NotifyTarget.init(contact:)) }
+        }
+        let policy = runbook.escalation
+        self.system = runbook.system.id
+        self.runsWhile = policy.runsWhile
+        self.levels = policy.levels.map {
+            Level(level: $0.level, name: $0.name, afterSeconds: $0.after.seconds, targets: targets($0.notify), may: $0.may)
+        }
+        self.repeatAfterLast = policy.repeatAfterLast.map { Repeat(everySeconds: $0.every.seconds, times: $0.times) }
+        self.critical = policy.critical.map { critical in
+            Critical(
+                actions: critical.actions,
+                page: critical.page.flatMap(runbook.contact).map(NotifyTarget.init(contact:)),
+                targets: targets(critical.notify)
+            )
+        }
+    }
+}
+
+extension NotifyTarget {
+    public init(contact: Contact) {
+        let slack: String? = switch contact.slack {
+        case .user(let id): "<@\(id)>"
+        case .userGroup(let id): "<!subteam^\(id)>"
+        case .channel(let id): "<#\(id)>"
+        case .channelName(let name): "#\(name)"
+        case .handle(let name): "@\(name)"
+        case nil: nil
+        }
+        self.init(contactID: contact.id, name: contact.name, slack: slack, email: contact.email, pagerDutyURL: contact.pagerDuty?.url)
+    }
+}
+
+public struct Incident: Codable, Hashable, Sendable {
+    public var number: Int
+    public var title: String
+    public var severity: IncidentSeverity
+    public var state: IncidentState
+    /// The Slack channel it was declared in; its card and thread live there.
+    public var channel: String
+    /// The card's message timestamp once posted: pings and updates go in its thread.
+    public var threadTS: String?
+    public var declaredAt: Timestamp
+    public var declaredBy: String
+    public var acknowledgedAt: Timestamp?
+    public var acknowledgedBy: String?
+    public var resolvedAt: Timestamp?
+    public var resolvedBy: String?
+    public var resolutionNote: String?
+    public var failureModeID: String?
+    public var failureModeTitle: String?
+    /// The failure mode's immediate actions, repeated in every ping.
+    public var immediateActions: [String]
+    public var policy: PolicySnapshot
+    /// Escalation levels reached so far (level 1 is reached at declaration when it is due at 0m).
+    public var levelsReached: Int
+    /// When the last level was reached, for repeats.
+    public var lastLevelReachedAt: Timestamp?
+    public var repeatsDone: Int
+    public var lastStatusUpdateAt: Timestamp?
+    public var lastStatusText: String?
+    public var lastReminderAt: Timestamp?
+    /// Remind the thread after this long without a status update (per severity, from bot.yaml).
+    public var reminderSeconds: Int?
+    /// Whether PagerDuty was paged, so resolution resolves the page too.
+    public var paged: Bool
+
+    public var id: String { Self.id(number: number) }
+    public static func id(number: Int) -> String { "INC-\(number)" }
+
+    public var isOpen: Bool { state != .resolved }
+    public var currentLevel: Int { levelsReached }
+}

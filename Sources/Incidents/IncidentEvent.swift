@@ -1,0 +1,74 @@
+/// Something that happens to an incident. Every event has an actor: a Slack user id, or
+/// `runbook-bot` for what the bot does on its own.
+public enum IncidentEvent: Sendable, Equatable {
+    case acknowledge(by: String)
+    case update(by: String, text: String)
+    case escalate(by: String)
+    case resolve(by: String, note: String?)
+}
+
+public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyResolved(String)
+    case alreadyAcknowledged(String)
+    case noMoreLevels(String)
+    case emptyUpdate
+
+    public var description: String {
+        switch self {
+        case .alreadyResolved(let id): "\(id) is already resolved"
+        case .alreadyAcknowledged(let id): "\(id) is already acknowledged"
+        case .noMoreLevels(let id): "\(id) is already at the last escalation level"
+        case .emptyUpdate: "say what the status is: /incident update [id] <status text>"
+        }
+    }
+}
+
+/// One line of an incident's history.
+public struct TimelineEntry: Codable, Hashable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case declared, acknowledged, escalated, update, resolved, reminder, paged, chainStopped, deliveryFailed
+    }
+
+    public var at: Timestamp
+    public var actor: String
+    public var kind: Kind
+    public var text: String
+
+    public init(at: Timestamp, actor: String, kind: Kind, text: String) {
+        self.at = at
+        self.actor = actor
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// What should happen in the world because of a transition. Effects are stored in the
+/// outbox in the same transaction as the state change and delivered afterwards.
+public enum Effect: Codable, Hashable, Sendable {
+    /// Post the incident card to its channel (its `ts` becomes the incident's thread).
+    case postCard
+    /// Update the card in place to show state and level.
+    case updateCard
+    /// Ping a level's targets in the thread, also broadcast to the channel.
+    case notifyLevel(level: Int, reason: String)
+    /// The critical path: all levels and critical targets at once.
+    case notifyCritical
+    case statusUpdate(text: String)
+    case reminder
+    case resolvedNotice
+    case chainStopped(reason: String)
+    case pageTrigger
+    case pageResolve
+}
+
+public struct Transition: Sendable, Equatable {
+    public var incident: Incident
+    public var timeline: [TimelineEntry]
+    public var effects: [Effect]
+
+    public init(incident: Incident, timeline: [TimelineEntry] = [], effects: [Effect] = []) {
+        self.incident = incident
+        self.timeline = timeline
+        self.effects = effects
+    }
+}

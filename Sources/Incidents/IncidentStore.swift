@@ -1,0 +1,108 @@
+/// Where a delivery goes. Deliveries to the same place go out in the order they were made.
+public enum Destination: Codable, Hashable, Sendable {
+    /// The channel the incident was declared in (its card and thread).
+    case incidentChannel
+    /// A status channel from bot.yaml.
+    case statusChannel(String)
+    case pagerDuty
+
+    /// The ordering key: one queue per Slack channel, one for PagerDuty.
+    public func queue(for incident: Incident) -> String {
+        switch self {
+        case .incidentChannel: "slack:\(incident.channel)"
+        case .statusChannel(let channel): "slack:\(channel)"
+        case .pagerDuty: "pagerduty"
+        }
+    }
+}
+
+/// One effect bound for one destination, written to the outbox with the state change.
+public struct Delivery: Codable, Hashable, Sendable {
+    public var destination: Destination
+    public var effect: Effect
+
+    public init(_ effect: Effect, to destination: Destination) {
+        self.destination = destination
+        self.effect = effect
+    }
+}
+
+/// A delivery waiting in (or taken from) the outbox.
+public struct OutboxMessage: Hashable, Sendable {
+    public var id: Int64
+    public var incidentID: String
+    public var queue: String
+    public var delivery: Delivery
+    public var attempts: Int
+    public var createdAt: Timestamp
+
+    public init(id: Int64, incidentID: String, queue: String, delivery: Delivery, attempts: Int, createdAt: Timestamp) {
+        self.id = id
+        self.incidentID = incidentID
+        self.queue = queue
+        self.delivery = delivery
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+/// The outbox state of one delivery, shown in `/incident show`.
+public struct DeliveryRecord: Hashable, Sendable {
+    public enum Status: String, Sendable { case pending, delivered, failed }
+
+    public var id: Int64
+    public var queue: String
+    public var delivery: Delivery
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+}
+
+/// A change to save: the transition and where its effects go.
+public struct Change: Sendable {
+    public var transition: Transition
+    public var deliveries: [Delivery]
+
+    public init(transition: Transition, deliveries: [Delivery]) {
+        self.transition = transition
+        self.deliveries = deliveries
+    }
+}
+
+/// Durable incident state. Every method that changes state does so in one transaction:
+/// the incident, its timeline lines, its next deadline and its outbox deliveries are saved
+/// together or not at all.
+public protocol IncidentStore: Sendable {
+    /// Allocates the next incident number and saves what `make` builds with it.
+    func declare(_ make: @Sendable (Int) throws -> Change) async throws -> Incident
+
+    /// Loads the incident, lets `change` decide, saves the result. `change` returning nil
+    /// saves nothing. Returns nil when there is no such incident.
+    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> Change??
+
+    func incident(_ id: String) async throws -> Incident?
+    /// Open incidents, oldest first; only those declared in `channel` when given.
+    func openIncidents(channel: String?) async throws -> [Incident]
+    /// Incidents resolved at or after `since`, newest first.
+    func resolvedIncidents(since: Timestamp) async throws -> [Incident]
+    func timeline(_ id: String) async throws -> [TimelineEntry]
+    func deliveries(_ id: String) async throws -> [DeliveryRecord]
+
+    /// The earliest deadline of any open incident.
+    func nextDeadline() async throws -> Timestamp?
+    /// Ids of open incidents whose deadline is at or before `now`, earliest first.
+    func dueIncidents(at now: Timestamp) async throws -> [String]
+
+    /// For each queue, its oldest pending delivery, if that delivery may be tried at `now`.
+    /// A queue whose oldest delivery waits (rate limit, backoff) holds back the rest, so
+    /// order within a queue is kept.
+    func deliverable(at now: Timestamp) async throws -> [OutboxMessage]
+    /// When the next pending delivery may be tried.
+    func nextDeliveryAttempt() async throws -> Timestamp?
+    /// Marks delivered; a delivered card's message timestamp becomes the incident's thread.
+    func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws
+    /// Keeps the delivery pending, to be tried again no earlier than `retryAt`.
+    func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws
+    /// Gives up on the delivery and records why in the incident's timeline.
+    func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws
+}
