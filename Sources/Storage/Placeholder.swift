@@ -1,0 +1,1 @@
+// The SQLite incident store.
