@@ -41,6 +41,7 @@ let package = Package(
             name: "Slack",
             dependencies: [
                 "RunbookModel",
+                "Incidents",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -49,7 +50,11 @@ let package = Package(
             name: "BotServer",
             dependencies: [
                 "RunbookModel",
+                "Incidents",
+                "Storage",
                 "Slack",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,6 +87,8 @@ let package = Package(
                 "RunbookModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -9,13 +9,17 @@ public func buildApplication(
     configuration: BotConfiguration,
     library: RunbookLibrary,
     logger: Logger,
+    incidents: IncidentRuntime? = nil,
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
     extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, library: library, now: now, extraSlackRoutes: extraSlackRoutes)
+    let router = buildRouter(
+        configuration: configuration, library: library, incidents: incidents, now: now, extraSlackRoutes: extraSlackRoutes
+    )
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "runbook-bot"),
+        services: incidents?.services ?? [],
         logger: logger
     )
 }
@@ -24,6 +28,7 @@ public func buildApplication(
 public func buildRouter(
     configuration: BotConfiguration,
     library: RunbookLibrary,
+    incidents: IncidentRuntime? = nil,
     now: @escaping @Sendable () -> Int64,
     extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
 ) -> Router<BotRequestContext> {
@@ -48,7 +53,9 @@ public func buildRouter(
     SlashCommandController(
         responder: RunbookResponder(library: library),
         runbookCommands: configuration.runbookCommands,
-        configDirectory: configuration.configDirectory
+        configDirectory: configuration.configDirectory,
+        incidentCommands: configuration.incidentCommands,
+        desk: incidents?.desk
     ).addRoutes(to: slack)
     extraSlackRoutes(slack)
     return router

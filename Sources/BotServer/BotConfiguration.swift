@@ -7,13 +7,17 @@ public struct BotConfiguration: Sendable {
     public var maxBodySize: Int
     /// The slash commands answered with runbook lookups.
     public var runbookCommands: Set<String>
+    /// The slash commands that run incidents.
+    public var incidentCommands: Set<String>
     /// Shown in `/runbook` cards that had to be cut: where the whole runbook lives.
     public var configDirectory: String
 
     public init(
         host: String = "127.0.0.1", port: Int = 3000, signingSecret: String, maxBodySize: Int = 64 * 1024,
-        runbookCommands: Set<String> = ["/runbook"], configDirectory: String = "./bot-config"
+        runbookCommands: Set<String> = ["/runbook"], incidentCommands: Set<String> = ["/incident"],
+        configDirectory: String = "./bot-config"
     ) {
+        self.incidentCommands = incidentCommands
         self.host = host
         self.port = port
         self.signingSecret = signingSecret

@@ -1,4 +1,5 @@
 import Hummingbird
+import Incidents
 import Logging
 import RunbookModel
 import Slack
@@ -9,6 +10,9 @@ struct SlashCommandController: Sendable {
     let responder: RunbookResponder
     let runbookCommands: Set<String>
     let configDirectory: String
+    let incidentCommands: Set<String>
+    /// Nil when the bot runs without incident support.
+    let desk: IncidentDesk?
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -49,6 +53,11 @@ struct SlashCommandController: Sendable {
             }
             entry = answer.entry?.description ?? "-"
             found = "\(answer.found)"
+        } else if incidentCommands.contains(payload.command), let desk {
+            let result = await desk.handle(IncidentCommand(text: payload.text), actor: payload.userID, channel: payload.channelID ?? "")
+            reply = ByteBuffer(bytes: CardRenderer.message(for: result.card, responseType: .ephemeral).jsonBytes())
+            entry = result.incidentID ?? "-"
+            found = result.succeeded ? "done" : "refused"
         } else {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
             reply = ByteBuffer(bytes: CardRenderer.message(for: card, responseType: .ephemeral).jsonBytes())

@@ -39,6 +39,10 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
         Timestamp(milliseconds: milliseconds + Int64(seconds) * 1000)
     }
 
+    public func adding(milliseconds: Int64) -> Timestamp {
+        Timestamp(milliseconds: self.milliseconds + milliseconds)
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.milliseconds < rhs.milliseconds }
     public var description: String { "\(milliseconds)ms" }
 }

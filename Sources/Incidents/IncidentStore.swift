@@ -56,6 +56,15 @@ public struct DeliveryRecord: Hashable, Sendable {
     public var status: Status
     public var attempts: Int
     public var lastError: String?
+
+    public init(id: Int64, queue: String, delivery: Delivery, status: Status, attempts: Int, lastError: String?) {
+        self.id = id
+        self.queue = queue
+        self.delivery = delivery
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+    }
 }
 
 /// A change to save: the transition and where its effects go.

@@ -89,3 +89,31 @@ extension String {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension String {
+    /// Escapes like `slackEscaped`, but lets Slack's own mention syntax through: user
+    /// (`<@U…>`), channel (`<#C…>`) and user-group (`<!subteam^S…>`) mentions of ids.
+    public var slackEscapedKeepingMentions: String {
+        let escaped = slackEscaped
+        guard escaped.contains("&lt;") else { return escaped }
+        var out = ""
+        var rest = escaped[...]
+        while let open = rest.firstRange(of: "&lt;") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            var prefixLength = 0
+            for prefix in ["@", "#", "!subteam^"] where after.hasPrefix(prefix) { prefixLength = prefix.count }
+            if prefixLength > 0, let close = after.firstRange(of: "&gt;") {
+                let id = after[after.index(after.startIndex, offsetBy: prefixLength)..<close.lowerBound]
+                if !id.isEmpty, id.count <= 24, id.allSatisfy({ ($0.isASCII && $0.isUppercase) || ($0.isASCII && $0.isNumber) }) {
+                    out += "<" + after[..<close.lowerBound] + ">"
+                    rest = after[close.upperBound...]
+                    continue
+                }
+            }
+            out += "&lt;"
+            rest = after
+        }
+        return out + rest
+    }
+}

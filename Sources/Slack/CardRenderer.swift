@@ -65,13 +65,13 @@ public enum CardRenderer {
     static func render(_ item: Card.Item, indent: String) -> String {
         switch item {
         case .text(let text):
-            return indent + text.slackEscaped
+            return indent + text.slackEscapedKeepingMentions
         case .field(let label, let value):
-            return "\(indent)*\(label.slackEscaped):* \(value.slackEscaped)"
+            return "\(indent)*\(label.slackEscaped):* \(value.slackEscapedKeepingMentions)"
         case .bullet(let text):
-            return "\(indent)• \(text.slackEscaped)"
+            return "\(indent)• \(text.slackEscapedKeepingMentions)"
         case .step(let number, let text, let children):
-            let lines = ["\(indent)*\(number).* \(text.slackEscaped)"] + children.map { render($0, indent: indent + "      ") }
+            let lines = ["\(indent)*\(number).* \(text.slackEscapedKeepingMentions)"] + children.map { render($0, indent: indent + "      ") }
             return lines.joined(separator: "\n")
         case .command(let command):
             return "```\(command.slackEscaped)```"

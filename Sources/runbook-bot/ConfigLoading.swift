@@ -13,6 +13,10 @@ enum ConfigLoading {
     /// Loads the runbooks, printing every diagnostic to standard error.
     /// Exits with status 1 when there are errors, after printing all of them.
     static func loadOrExit(_ options: ConfigOptions, quietWarnings: Bool = false) throws -> RunbookLibrary {
+        try loadWithSettingsOrExit(options, quietWarnings: quietWarnings).library
+    }
+
+    static func loadWithSettingsOrExit(_ options: ConfigOptions, quietWarnings: Bool = false) throws -> (library: RunbookLibrary, settings: BotSettings) {
         let result = RunbookLoader.load(configDirectory: options.directory, today: today)
         let shown = quietWarnings ? result.diagnostics.errors : result.diagnostics
         for diagnostic in shown { printError(diagnostic.description) }
@@ -20,7 +24,7 @@ enum ConfigLoading {
             printError("\(result.diagnostics.errors.count) error(s) in \(options.directory): fix them and try again.")
             throw ExitCode(1)
         }
-        return library
+        return (library, result.settings)
     }
 }
 

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "runbook-bot")
         logger.logLevel = level
 
-        let library = try ConfigLoading.loadOrExit(config)
+        let (library, settings) = try ConfigLoading.loadWithSettingsOrExit(config)
         let secret = try signingSecret(logger: logger)
         logger.info("runbooks loaded", metadata: [
             "systems": "\(library.runbooks.map(\.system.id).joined(separator: ","))",
@@ -47,7 +47,20 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = BotConfiguration(
             host: host, port: port, signingSecret: secret, configDirectory: config.directory
         )
-        let app = buildApplication(configuration: configuration, library: library, logger: logger)
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let incidentConfiguration = IncidentConfiguration(
+            databasePath: (dataDirectory as NSString).appendingPathComponent("incidents.sqlite"),
+            slackBotToken: value("SLACK_BOT_TOKEN"),
+            slackAPIURL: value("SLACK_API_URL") ?? "https://slack.com/api/",
+            pagerDutyRoutingKey: value("PAGERDUTY_ROUTING_KEY"),
+            pagerDutyEventsURL: value("PAGERDUTY_EVENTS_URL") ?? "https://events.pagerduty.com"
+        )
+        if incidentConfiguration.slackBotToken == nil {
+            logger.notice("local mode: SLACK_BOT_TOKEN is not set; incident messages are written to this log, marked [local mode: not sent]")
+        }
+        let incidents = try IncidentRuntime(configuration: incidentConfiguration, library: library, settings: settings, logger: logger)
+        let app = buildApplication(configuration: configuration, library: library, logger: logger, incidents: incidents)
         try await app.runService()
     }
 

@@ -21,6 +21,12 @@ struct CardRendererTests {
         #expect(section?.text?.text == "```aws sqs get-queue-attributes --queue-url &lt;url&gt; &amp;&amp; echo```")
     }
 
+    @Test func mentionsOfIdsSurviveEscapingButNothingElseDoes() {
+        let text = "ping <@U024BE7LH> and <!subteam^S0614TZR7> in <#C061EG9SL>; not <script> or <@lower> or <https://x|y>"
+        #expect(text.slackEscapedKeepingMentions
+            == "ping <@U024BE7LH> and <!subteam^S0614TZR7> in <#C061EG9SL>; not &lt;script&gt; or &lt;@lower&gt; or &lt;https://x|y&gt;")
+    }
+
     @Test func longCardsStayInsideSlacksLimits() throws {
         let longLine = String(repeating: "x", count: 5000)
         let sections = (1...80).map { index in

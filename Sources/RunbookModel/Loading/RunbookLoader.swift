@@ -7,6 +7,8 @@ public enum RunbookLoader {
         /// Nil when any error was found: the bot never serves a half-valid runbook.
         public var library: RunbookLibrary?
         public var diagnostics: [Diagnostic]
+        /// `bot.yaml`, or the defaults when there is none.
+        public var settings = BotSettings()
     }
 
     /// Loads `<configDirectory>/runbooks/*.yaml`.
@@ -32,7 +34,42 @@ public enum RunbookLoader {
             let path = (directory as NSString).appendingPathComponent(name)
             return (path, fileManager.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) })
         }
-        return load(documents: documents, today: today)
+        var result = load(documents: documents, today: today)
+        let settingsPath = (configDirectory as NSString).appendingPathComponent("bot.yaml")
+        if fileManager.fileExists(atPath: settingsPath) {
+            let text = fileManager.contents(atPath: settingsPath).flatMap { String(data: $0, encoding: .utf8) }
+            let (settings, problems) = loadSettings(file: settingsPath, text: text)
+            result.settings = settings
+            result.diagnostics += problems
+            if let system = settings.defaultSystem, let library = result.library, library.runbook(system) == nil {
+                result.diagnostics.append(Diagnostic(
+                    level: .error, file: settingsPath, path: "incidents.default_system",
+                    message: "refers to unknown system '\(system)' (known: \(library.runbooks.map(\.system.id).joined(separator: ", ")))"
+                ))
+            }
+            if result.diagnostics.hasErrors { result.library = nil }
+        }
+        return result
+    }
+
+    /// Reads `bot.yaml`; problems are reported like a runbook's.
+    public static func loadSettings(file: String, text: String?) -> (BotSettings, [Diagnostic]) {
+        func fail(_ message: String, line: Int? = nil, column: Int? = nil) -> (BotSettings, [Diagnostic]) {
+            (BotSettings(), [Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message)])
+        }
+        guard let text else { return fail("not readable as UTF-8 text") }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            return fail(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
+        } catch {
+            return fail("not valid YAML: \(error)")
+        }
+        guard let root else { return (BotSettings(), []) }
+        let reader = YAMLReader(file: file)
+        let settings = BotSettings.decode(root, reader: reader)
+        return (settings, reader.diagnostics)
     }
 
     /// Loads runbooks from in-memory documents; `text` nil means the file could not be read as UTF-8.

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The current time, injected so tests and the scheduler agree on what "now" is.
+public protocol WallClock: Sendable {
+    func now() -> Timestamp
+}
+
+public struct SystemWallClock: WallClock {
+    public init() {}
+
+    public func now() -> Timestamp {
+        Timestamp(seconds: Date().timeIntervalSince1970)
+    }
+}
+
+/// Shows timestamps in the configured time zone.
+public struct TimeFormatter: Sendable {
+    public let timeZone: TimeZone
+
+    public init(timeZoneIdentifier: String) {
+        self.timeZone = TimeZone(identifier: timeZoneIdentifier) ?? TimeZone(identifier: "UTC")!
+    }
+
+    /// `2026-11-29 02:14 UTC`.
+    public func format(_ timestamp: Timestamp) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let date = Date(timeIntervalSince1970: Double(timestamp.milliseconds) / 1000)
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        let zone = timeZone.abbreviation(for: date) ?? timeZone.identifier
+        return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)) \(zone)"
+    }
+
+    /// `12m` since `start`, for "open for …".
+    public static func elapsed(from start: Timestamp, to end: Timestamp) -> String {
+        let seconds = max(0, Int((end.milliseconds - start.milliseconds) / 1000))
+        if seconds < 60 { return "\(seconds)s" }
+        let minutes = seconds / 60
+        if minutes < 60 { return "\(minutes)m" }
+        return "\(minutes / 60)h\(minutes % 60 == 0 ? "" : "\(minutes % 60)m")"
+    }
+}

@@ -1,0 +1,95 @@
+import GRDB
+import Incidents
+
+/// The outbox: deliveries leave in creation order per queue, and a row is handed out again
+/// and again until it is marked delivered or failed.
+extension SQLiteIncidentStore {
+    /// Each queue's oldest pending row. Only the head may go, so a head that waits holds
+    /// back its queue.
+    private static let queueHeads = """
+        SELECT outbox.* FROM outbox
+        JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY queue) AS head
+          ON head.id = outbox.id
+        """
+
+    public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
+        try await dbPool.read { db in
+            try OutboxRow.fetchAll(
+                db, sql: "\(Self.queueHeads) WHERE outbox.next_attempt_at <= ? ORDER BY outbox.id",
+                arguments: [now.milliseconds]
+            ).map { try $0.message() }
+        }
+    }
+
+    public func nextDeliveryAttempt() async throws -> Timestamp? {
+        // Over queue heads only: a later row of a waiting queue cannot go before its head.
+        try await dbPool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM (\(Self.queueHeads))")
+                .map(Timestamp.init(milliseconds:))
+        }
+    }
+
+    public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
+        try await dbPool.write { db in
+            guard var row = try Self.pendingRow(message, in: db) else { return }
+            row.status = DeliveryRecord.Status.delivered.rawValue
+            row.deliveredAt = at.milliseconds
+            try row.update(db)
+            // The posted card's timestamp is the incident's thread: saved with the delivery
+            // so a crash cannot leave a delivered card without its thread.
+            let delivery = try row.delivery()
+            guard let threadTS, delivery.effect == .postCard, delivery.destination == .incidentChannel,
+                  let incidentRow = try IncidentRow.fetchOne(db, key: row.incidentNumber) else { return }
+            var incident = try incidentRow.incident()
+            incident.threadTS = threadTS
+            try IncidentRow(incident).update(db)
+        }
+    }
+
+    public func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
+        try await dbPool.write { db in
+            guard var row = try Self.pendingRow(message, in: db) else { return }
+            row.attempts += 1
+            row.nextAttemptAt = retryAt.milliseconds
+            row.lastError = error
+            try row.update(db)
+        }
+    }
+
+    public func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
+        try await dbPool.write { db in
+            guard var row = try Self.pendingRow(message, in: db) else { return }
+            row.status = DeliveryRecord.Status.failed.rawValue
+            row.attempts += 1
+            row.lastError = error
+            try row.update(db)
+            let text = "could not deliver \(Self.name(of: try row.delivery().effect)) to \(row.queue): \(error)"
+            let entry = TimelineEntry(at: at, actor: IncidentMachine.bot, kind: .deliveryFailed, text: text)
+            try TimelineRow(entry, incidentNumber: row.incidentNumber).insert(db)
+        }
+    }
+
+    /// The message's row if it is still pending. Marking a row twice changes nothing, so a
+    /// sender that retries its own bookkeeping cannot duplicate a failure line.
+    private static func pendingRow(_ message: OutboxMessage, in db: Database) throws -> OutboxRow? {
+        try OutboxRow
+            .filter(Column("id") == message.id && Column("status") == DeliveryRecord.Status.pending.rawValue)
+            .fetchOne(db)
+    }
+
+    /// A short name for the timeline: the reason texts are already in the timeline.
+    static func name(of effect: Effect) -> String {
+        switch effect {
+        case .postCard: "the incident card"
+        case .updateCard: "a card update"
+        case .notifyLevel(let level, _): "the level \(level) notification"
+        case .notifyCritical: "the critical notification"
+        case .statusUpdate: "a status update"
+        case .reminder: "a reminder"
+        case .resolvedNotice: "the resolved notice"
+        case .chainStopped: "the chain-stopped notice"
+        case .pageTrigger: "the page"
+        case .pageResolve: "the page resolution"
+        }
+    }
+}

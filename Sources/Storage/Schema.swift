@@ -1,0 +1,60 @@
+import GRDB
+
+/// The database schema. Migrations are append-only: a shipped migration is never edited,
+/// so an existing database file always reaches the same schema as a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row holding the last number handed out, so numbers are never reused
+            // even if incident rows were ever removed by hand.
+            try db.create(table: "incident_counter") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("last", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO incident_counter (id, last) VALUES (1, 0)")
+
+            // The queried fields are columns; the whole incident is the JSON body, so adding
+            // a field to `Incident` needs no migration.
+            try db.create(table: "incident") { t in
+                t.primaryKey("number", .integer)
+                t.column("id", .text).notNull().unique()
+                t.column("channel", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("declared_at", .integer).notNull()
+                t.column("resolved_at", .integer)
+                t.column("next_deadline", .integer)
+                t.column("body", .text).notNull()
+            }
+            try db.create(index: "incident_next_deadline", on: "incident", columns: ["next_deadline"])
+            try db.create(index: "incident_state_channel", on: "incident", columns: ["state", "channel"])
+
+            try db.create(table: "timeline") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("incident_number", .integer).notNull().indexed().references("incident")
+                t.column("at", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("text", .text).notNull()
+            }
+
+            // AUTOINCREMENT ids never go backwards, so id order is creation order per queue.
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("incident_number", .integer).notNull().indexed().references("incident")
+                t.column("queue", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("status", .text).notNull()
+                    .check(sql: "status IN ('pending', 'delivered', 'failed')")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .integer).notNull()
+                t.column("last_error", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("delivered_at", .integer)
+            }
+            // Finds each queue's oldest pending row without scanning delivered history.
+            try db.create(index: "outbox_status_queue_id", on: "outbox", columns: ["status", "queue", "id"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// A local stand-in for Slack's Web API (`/api/<method>`) and PagerDuty's Events API
+/// (`/v2/enqueue`): a real HTTP server on loopback that records every request and answers
+/// as the real services do, including rate limits, server errors and `ok:false`.
+final class FakeSlackAndPagerDuty: Sendable {
+    struct Call: Sendable {
+        var path: String
+        var json: [String: String]
+        var raw: String
+        var at: Date
+    }
+
+    enum Scripted: Sendable {
+        case rateLimited(retryAfter: Int)
+        case serverError
+        case slackError(String)
+    }
+
+    private let calls = Mutex<[Call]>([])
+    private let script = Mutex<[Scripted]>([])
+    private let counter = Mutex<Int>(0)
+    private let boundPort = Mutex<Int?>(nil)
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    var slackURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/api/" }
+    var pagerDutyURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)" }
+
+    /// Answers the next Slack calls with these, in order, before answering normally again.
+    func enqueue(_ responses: [Scripted]) {
+        script.withLock { $0 += responses }
+    }
+
+    var all: [Call] { calls.withLock { $0 } }
+    var slackPosts: [Call] { all.filter { $0.path.hasSuffix("chat.postMessage") && $0.json["fake_outcome"] == "ok" } }
+    var pagerDutyEvents: [Call] { all.filter { $0.path == "/v2/enqueue" } }
+
+    func start() async throws {
+        let router = Router()
+        router.post("/api/:method") { request, context -> Response in
+            let method = context.parameters.get("method") ?? ""
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            var json = Self.flatten(String(buffer: body))
+            let scripted = self.script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+            let response: Response
+            switch scripted {
+            case .rateLimited(let retryAfter):
+                json["fake_outcome"] = "429"
+                response = Self.json(#"{"ok":false,"error":"ratelimited"}"#, status: .tooManyRequests, headers: [.retryAfter: "\(retryAfter)"])
+            case .serverError:
+                json["fake_outcome"] = "500"
+                response = Self.json(#"{"ok":false,"error":"internal_error"}"#, status: .internalServerError)
+            case .slackError(let error):
+                json["fake_outcome"] = error
+                response = Self.json(#"{"ok":false,"error":"\#(error)"}"#)
+            case nil:
+                json["fake_outcome"] = "ok"
+                let ts = self.counter.withLock { count -> String in
+                    count += 1
+                    return "1700000000.\(String(format: "%06d", count))"
+                }
+                json["fake_ts"] = ts
+                response = Self.json(#"{"ok":true,"channel":"\#(json["channel"] ?? "")","ts":"\#(method == "chat.update" ? json["ts"] ?? ts : ts)"}"#)
+            }
+            self.calls.withLock { $0.append(Call(path: "/api/\(method)", json: json, raw: String(buffer: body), at: Date())) }
+            return response
+        }
+        router.post("/v2/enqueue") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            let json = Self.flatten(String(buffer: body))
+            self.calls.withLock { $0.append(Call(path: "/v2/enqueue", json: json, raw: String(buffer: body), at: Date())) }
+            return Self.json(#"{"status":"success","message":"Event processed","dedup_key":"\#(json["dedup_key"] ?? "")"}"#, status: .accepted)
+        }
+        var logger = Logger(label: "fake-slack")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        self.group.withLock { $0 = group }
+        Task { try await group.run() }
+        for _ in 0..<500 where boundPort.withLock({ $0 }) == nil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    func stop() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// Top-level string, number and boolean fields of a JSON object, as strings.
+    private static func flatten(_ text: String) -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
+        var result: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case let string as String: result[key] = string
+            case let number as NSNumber: result[key] = number.stringValue
+            default: result[key] = String(describing: value)
+            }
+        }
+        return result
+    }
+
+    private static func json(_ text: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Polls until `condition` holds or `timeout` passes; returns whether it held.
+func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}

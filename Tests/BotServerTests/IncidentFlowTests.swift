@@ -1,0 +1,253 @@
+import BotServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RunbookModel
+import Slack
+import Testing
+
+/// Incidents end to end: the real server and its scheduler and outbox, a real SQLite file,
+/// and a fake Slack Web API and PagerDuty on loopback. The runbook's levels are seconds apart.
+@Suite(.serialized)
+struct IncidentFlowTests {
+    static let runbook = """
+        system:
+          id: fast
+          title: Fast pipeline
+          updated: 2026-11-01
+          reviewed: 2026-11-01
+          owner: oncall
+        overview:
+          purpose: Exercise escalation in seconds.
+          components:
+            - kind: Lambda
+              name: fast-parser
+        failure_modes:
+          - id: lambda-timeout
+            title: Lambda timeout
+            aliases: [timeout]
+            severity: high
+            detection:
+              logs: ["Task timed out after 900.00 seconds"]
+            causes: [Slow dependency]
+            customer_impact: Invoices are late
+            immediate_actions:
+              - do: Check the logs
+                command: aws logs tail /aws/lambda/fast-parser --since 30m
+            escalate_to: lead
+        escalation:
+          runs_while: unresolved
+          levels:
+            - level: 1
+              name: On-call
+              notify: [oncall]
+              after: 0s
+            - level: 2
+              name: Lead
+              notify: [lead]
+              after: 2s
+            - level: 3
+              name: Team
+              notify: [team]
+              after: 4s
+        contacts:
+          - id: oncall
+            name: On-call
+            slack: U0ONCALL
+            updated: 2026-11-01
+          - id: lead
+            name: Leads
+            slack: S0LEADS
+            updated: 2026-11-01
+          - id: team
+            name: Team channel
+            slack: C0TEAM
+            updated: 2026-11-01
+        """
+
+    static let settings = """
+        timezone: UTC
+        incidents:
+          status_channels: [C0STATUS]
+          default_system: fast
+        """
+
+    struct Bot {
+        let client: any TestClientProtocol
+        let fake: FakeSlackAndPagerDuty
+        let logs: LogRecorder
+
+        /// Sends a slash command signed now; returns the reply's text.
+        @discardableResult
+        func send(_ command: String, _ text: String, user: String = "U0ALEX") async throws -> String {
+            let body = Fixture.slashCommandBody(command: command, text: text)
+                .replacingOccurrences(of: "user_id=U123", with: "user_id=\(user)")
+            let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970))
+            return try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                #expect($0.status == .ok)
+                let message = try JSONDecoder().decode(SlackMessage.self, from: Data(String(buffer: $0.body).utf8))
+                return message.text
+            }
+        }
+    }
+
+    func withBot(_ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("incident-flow-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
+        try Self.runbook.write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
+        try Self.settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8)
+        let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
+        let library = try #require(loaded.library, "\(loaded.diagnostics)")
+
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        let logs = LogRecorder()
+        let runtime = try IncidentRuntime(
+            configuration: IncidentConfiguration(
+                databasePath: directory + "/data/incidents.sqlite", slackBotToken: "xoxb-test", slackAPIURL: fake.slackURL,
+                pagerDutyRoutingKey: "R0KEY", pagerDutyEventsURL: fake.pagerDutyURL
+            ),
+            library: library, settings: loaded.settings, logger: logs.logger()
+        )
+        let app = buildApplication(
+            configuration: BotConfiguration(host: "127.0.0.1", port: 0, signingSecret: Fixture.secret),
+            library: library, logger: logs.logger(), incidents: runtime
+        )
+        do {
+            try await app.test(.live) { client in
+                try await body(Bot(client: client, fake: fake, logs: logs))
+            }
+        } catch {
+            await fake.stop()
+            throw error
+        }
+        await fake.stop()
+    }
+
+    @Test func levelsArePingedOnTimeInTheThreadAndResolutionStopsTheChain() async throws {
+        try await withBot { bot in
+            let declared = Date()
+            let reply = try await bot.send("/incident", "declare invoices stuck, lambda timeout")
+            #expect(reply.hasPrefix("INC-1 declared"))
+
+            // The card goes to the channel; level 1 is pinged in its thread at once.
+            #expect(await eventually { bot.fake.slackPosts.count >= 2 })
+            let card = try #require(bot.fake.slackPosts.first)
+            #expect(card.json["channel"] == "C123")
+            #expect(card.json["thread_ts"] == nil)
+            #expect(card.raw.contains("INC-1"))
+            let cardTS = try #require(card.json["fake_ts"])
+            let levelOne = bot.fake.slackPosts[1]
+            #expect(levelOne.json["thread_ts"] == cardTS)
+            #expect(levelOne.json["text"]?.contains("<@U0ONCALL>") == true)
+            #expect(levelOne.json["text"]?.contains("aws logs tail /aws/lambda/fast-parser") == true)
+
+            // Level 2 is due 2 s after the start: it comes within a second of that, in the thread, broadcast.
+            #expect(await eventually { bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 2") == true } })
+            let levelTwo = try #require(bot.fake.slackPosts.first { $0.json["text"]?.contains("escalated to *level 2") == true })
+            let lateness = levelTwo.at.timeIntervalSince(declared) - 2
+            #expect(lateness > -0.05 && lateness < 1.0, "level 2 came \(lateness) s after its deadline")
+            #expect(levelTwo.json["thread_ts"] == cardTS)
+            #expect(levelTwo.json["reply_broadcast"] == "1")
+            #expect(levelTwo.json["text"]?.contains("<!subteam^S0LEADS>") == true)
+
+            // Acknowledging does not stop a chain that runs until resolution; resolving does.
+            try await bot.send("/incident", "ack")
+            let resolved = try await bot.send("/incident", "resolve INC-1 backlog replayed")
+            #expect(resolved.hasPrefix("INC-1 resolved"))
+            try await Task.sleep(for: .milliseconds(Int(max(0, 4.8 - Date().timeIntervalSince(declared)) * 1000)))
+            #expect(!bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 3") == true })
+            #expect(await eventually {
+                bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" && $0.json["text"]?.contains(":white_check_mark:") == true }
+            })
+            let threadResolution = bot.fake.slackPosts.first { $0.json["thread_ts"] == cardTS && $0.json["text"]?.contains(":white_check_mark:") == true }
+            #expect(threadResolution?.json["text"]?.contains("backlog replayed") == true)
+            // Each level was pinged exactly once.
+            for level in ["escalated to *level 1", "escalated to *level 2"] {
+                #expect(bot.fake.slackPosts.filter { $0.json["text"]?.contains(level) == true }.count == 1, "\(level)")
+            }
+            // The card was updated in place to show the resolution.
+            #expect(bot.fake.all.contains { $0.path == "/api/chat.update" && $0.json["ts"] == cardTS && $0.raw.contains("resolved") })
+        }
+    }
+
+    @Test func rateLimitsAndServerErrorsDelayButLoseNothingAndKeepOrder() async throws {
+        try await withBot { bot in
+            bot.fake.enqueue([.rateLimited(retryAfter: 1), .serverError])
+            let started = Date()
+            try await bot.send("/incident", "declare lambda timeout on the fast pipeline")
+            #expect(await eventually { bot.fake.slackPosts.count >= 2 })
+            let attempts = bot.fake.all.filter { $0.path == "/api/chat.postMessage" }
+            #expect(attempts.map { $0.json["fake_outcome"] ?? "" }.prefix(3) == ["429", "500", "ok"])
+            // Retry-After was honoured before the second attempt.
+            #expect(attempts[1].at.timeIntervalSince(attempts[0].at) >= 0.95)
+            let posts = bot.fake.slackPosts
+            #expect(posts[0].json["thread_ts"] == nil, "the card goes first")
+            #expect(posts[1].json["thread_ts"] == posts[0].json["fake_ts"])
+            #expect(posts.filter { $0.json["thread_ts"] == nil && $0.json["channel"] == "C123" }.count == 1, "the card is posted once")
+            #expect(Date().timeIntervalSince(started) < 8)
+        }
+    }
+
+    @Test func finalSlackErrorsAreRecordedNotRetriedAndShown() async throws {
+        try await withBot { bot in
+            bot.fake.enqueue([.slackError("channel_not_found")])
+            try await bot.send("/incident", "declare lambda timeout")
+            #expect(await eventually {
+                bot.logs.all.contains { $0.message == "outbox: delivery failed for good" && $0.metadata["reason"] == "channel_not_found" }
+            })
+            try await Task.sleep(for: .milliseconds(500))
+            let cardAttempts = bot.fake.all.filter { $0.path == "/api/chat.postMessage" && $0.json["thread_ts"] == nil && $0.json["channel"] == "C123" }
+            #expect(cardAttempts.count == 1)
+            let shown = try await bot.send("/incident", "show INC-1")
+            #expect(shown.hasPrefix("INC-1"))
+            let logs = bot.logs.all.map(\.rendered).joined(separator: "\n")
+            #expect(!logs.contains("xoxb-test"), "the bot token must never be logged")
+        }
+    }
+
+    @Test func criticalPagesPagerDutyAndResolvesWithTheSameKey() async throws {
+        try await withBot { bot in
+            try await bot.send("/incident", "declare critical invoices are being double charged")
+            #expect(await eventually { bot.fake.pagerDutyEvents.count == 1 })
+            let trigger = try #require(bot.fake.pagerDutyEvents.first)
+            #expect(trigger.json["event_action"] == "trigger")
+            #expect(trigger.json["dedup_key"] == "INC-1")
+            #expect(trigger.json["routing_key"] == "R0KEY")
+            #expect(trigger.raw.contains("\"severity\":\"critical\""))
+            // Every level is pinged at once, and the status channel is told.
+            #expect(await eventually {
+                bot.fake.slackPosts.contains { post in
+                    ["<@U0ONCALL>", "<!subteam^S0LEADS>", "<#C0TEAM>"].allSatisfy { post.json["text"]?.contains($0) == true }
+                }
+            })
+            #expect(await eventually { bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" } })
+
+            try await bot.send("/incident", "resolve")
+            #expect(await eventually { bot.fake.pagerDutyEvents.count == 2 })
+            let resolve = bot.fake.pagerDutyEvents[1]
+            #expect(resolve.json["event_action"] == "resolve")
+            #expect(resolve.json["dedup_key"] == "INC-1")
+        }
+    }
+
+    @Test func illegalMovesAreClearErrorsThatChangeNothing() async throws {
+        try await withBot { bot in
+            #expect(try await bot.send("/incident", "ack").hasPrefix("There is no open incident in this channel"))
+            try await bot.send("/incident", "declare lambda timeout")
+            try await bot.send("/incident", "declare something else entirely")
+            let ambiguous = try await bot.send("/incident", "ack")
+            #expect(ambiguous.contains("INC-1") && ambiguous.contains("INC-2"))
+            try await bot.send("/incident", "resolve INC-1")
+            let again = try await bot.send("/incident", "ack INC-1")
+            #expect(again.hasPrefix("INC-1 is already resolved"))
+            #expect(try await bot.send("/incident", "ack INC-9").hasPrefix("There is no incident INC-9"))
+            #expect(try await bot.send("/incident", "dance").contains("unknown subcommand"))
+            let list = try await bot.send("/incident", "list")
+            #expect(list.hasPrefix("Open incidents (1)"))
+        }
+    }
+}

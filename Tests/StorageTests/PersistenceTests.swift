@@ -1,0 +1,36 @@
+import Incidents
+import Storage
+import Testing
+
+@Suite struct PersistenceTests {
+    @Test func stateSurvivesReopeningTheFile() async throws {
+        try await withDatabasePath { path in
+            let before: (Incident?, [TimelineEntry], [DeliveryRecord], Timestamp?)
+            let pending: [OutboxMessage]
+            do {
+                let store = try SQLiteIncidentStore(path: path)
+                try await Fixtures.declare(in: store)
+                try await Fixtures.declare(in: store, channel: "C2")
+                try await Fixtures.apply(.acknowledge(by: "U1"), to: "INC-2", at: 5, in: store)
+                let heads = try await store.deliverable(at: Fixtures.start)
+                try await store.markDelivered(heads[0], threadTS: "1.1", at: Fixtures.start)
+                try await store.markRetry(heads[1], retryAt: Fixtures.at(seconds: 40), error: "timeout")
+                before = (try await store.incident("INC-1"), try await store.timeline("INC-2"), try await store.deliveries("INC-2"), try await store.nextDeadline())
+                pending = try await store.deliverable(at: Fixtures.at(seconds: 40))
+            }
+            #expect(before.0?.threadTS == "1.1")
+            #expect(before.3 == Fixtures.at(seconds: 60))
+            #expect(pending.count == 2)
+
+            let store = try SQLiteIncidentStore(path: path)
+            #expect(try await store.incident("INC-1") == before.0)
+            #expect(try await store.timeline("INC-2") == before.1)
+            #expect(try await store.deliveries("INC-2") == before.2)
+            #expect(try await store.nextDeadline() == before.3)
+            // Pending rows are still pending, with their attempts and retry times.
+            #expect(try await store.deliverable(at: Fixtures.at(seconds: 40)) == pending)
+            #expect(try await store.deliverable(at: Fixtures.at(seconds: 39)).map(\.queue) == ["slack:C1"])
+            #expect(pending.first { $0.queue == "slack:C2" }?.attempts == 1)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Incidents
+import Storage
+import Testing
+
+@Suite struct SchedulingTests {
+    @Test func deadlinesFollowTheEscalationPlanner() async throws {
+        try await withStore { store in
+            let incident = try await Fixtures.declare(in: store)
+            // Level 1 was reached at declaration; level 2 is due 60s in.
+            #expect(EscalationPlanner.nextDeadline(incident) == Fixtures.at(seconds: 60))
+            #expect(try await store.nextDeadline() == Fixtures.at(seconds: 60))
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 59)).isEmpty)
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 60)) == ["INC-1"])
+
+            let change = try await store.update("INC-1") { incident in
+                EscalationPlanner.due(incident, at: Fixtures.at(seconds: 60)).map { Fixtures.change($0) }
+            }
+            let escalated = try #require(change??.transition.incident)
+            #expect(escalated.levelsReached == 2)
+            #expect(try await store.incident("INC-1")?.levelsReached == 2)
+            #expect(try await store.timeline("INC-1").last?.text.hasPrefix("level 2") == true)
+            #expect(try await store.deliveries("INC-1").map(\.delivery.effect).contains(.notifyLevel(level: 2, reason: "not resolved after 1m")))
+            // The saved deadline moved with the incident.
+            #expect(try await store.nextDeadline() == EscalationPlanner.nextDeadline(escalated))
+            #expect(try await store.nextDeadline() == Fixtures.at(seconds: 120))
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 60)).isEmpty)
+        }
+    }
+
+    @Test func dueIncidentsComeEarliestDeadlineFirst() async throws {
+        try await withStore { store in
+            try await Fixtures.declare(in: store, at: 30) // INC-1: level 2 due at 90s
+            try await Fixtures.declare(in: store, at: 0)  // INC-2: level 2 due at 60s
+            #expect(try await store.nextDeadline() == Fixtures.at(seconds: 60))
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 75)) == ["INC-2"])
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 100)) == ["INC-2", "INC-1"])
+        }
+    }
+
+    @Test func resolvedIncidentsLeaveTheSchedule() async throws {
+        try await withStore { store in
+            try await Fixtures.declare(in: store, channel: "C1", at: 0)
+            try await Fixtures.declare(in: store, channel: "C2", at: 10)
+            try await Fixtures.declare(in: store, channel: "C1", at: 20)
+            #expect(try await store.openIncidents(channel: nil).map(\.id) == ["INC-1", "INC-2", "INC-3"])
+            #expect(try await store.openIncidents(channel: "C1").map(\.id) == ["INC-1", "INC-3"])
+
+            try await Fixtures.apply(.resolve(by: "U1", note: "replayed"), to: "INC-1", at: 30, in: store)
+            #expect(try await store.openIncidents(channel: nil).map(\.id) == ["INC-2", "INC-3"])
+            #expect(try await store.openIncidents(channel: "C1").map(\.id) == ["INC-3"])
+            // INC-1's level 2 (60s) no longer counts: INC-2's (70s) is next.
+            #expect(try await store.nextDeadline() == Fixtures.at(seconds: 70))
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 65)).isEmpty)
+
+            try await Fixtures.apply(.resolve(by: "U1", note: nil), to: "INC-3", at: 40, in: store)
+            try await Fixtures.apply(.resolve(by: "U1", note: nil), to: "INC-2", at: 50, in: store)
+            #expect(try await store.openIncidents(channel: nil).isEmpty)
+            #expect(try await store.nextDeadline() == nil)
+            #expect(try await store.dueIncidents(at: Fixtures.at(seconds: 100_000)).isEmpty)
+
+            // Newest resolution first; `since` is inclusive.
+            #expect(try await store.resolvedIncidents(since: Fixtures.at(seconds: 30)).map(\.id) == ["INC-2", "INC-3", "INC-1"])
+            #expect(try await store.resolvedIncidents(since: Fixtures.at(seconds: 31)).map(\.id) == ["INC-2", "INC-3"])
+            #expect(try await store.resolvedIncidents(since: Fixtures.at(seconds: 51)).isEmpty)
+            #expect(try await store.incident("INC-1")?.resolutionNote == "replayed")
+        }
+    }
+}
