@@ -77,11 +77,23 @@ let package = Package(
         .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "RunbookModel"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Incidents", "RunbookModel"]),
         .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel"]),
+        // Fakes of the services outside the bot (Slack's Web API, PagerDuty), as real local servers.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         // Runs the built `runbook-bot` binary, as a user would.
-        .testTarget(name: "CLITests", dependencies: ["runbook-bot"]),
+        .testTarget(name: "CLITests", dependencies: ["runbook-bot", "TestSupport"]),
         .testTarget(
             name: "BotServerTests",
             dependencies: [
+                "TestSupport",
                 "BotServer",
                 "Slack",
                 "RunbookModel",

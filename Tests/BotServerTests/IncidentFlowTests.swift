@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import RunbookModel
 import Slack
+import TestSupport
 import Testing
 
 /// Incidents end to end: the real server and its scheduler and outbox, a real SQLite file,

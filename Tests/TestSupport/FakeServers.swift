@@ -8,15 +8,15 @@ import Synchronization
 /// A local stand-in for Slack's Web API (`/api/<method>`) and PagerDuty's Events API
 /// (`/v2/enqueue`): a real HTTP server on loopback that records every request and answers
 /// as the real services do, including rate limits, server errors and `ok:false`.
-final class FakeSlackAndPagerDuty: Sendable {
-    struct Call: Sendable {
-        var path: String
-        var json: [String: String]
-        var raw: String
-        var at: Date
+public final class FakeSlackAndPagerDuty: Sendable {
+    public struct Call: Sendable {
+        public var path: String
+        public var json: [String: String]
+        public var raw: String
+        public var at: Date
     }
 
-    enum Scripted: Sendable {
+    public enum Scripted: Sendable {
         case rateLimited(retryAfter: Int)
         case serverError
         case slackError(String)
@@ -28,19 +28,21 @@ final class FakeSlackAndPagerDuty: Sendable {
     private let boundPort = Mutex<Int?>(nil)
     private let group = Mutex<ServiceGroup?>(nil)
 
-    var slackURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/api/" }
-    var pagerDutyURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)" }
+    public init() {}
+
+    public var slackURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/api/" }
+    public var pagerDutyURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)" }
 
     /// Answers the next Slack calls with these, in order, before answering normally again.
-    func enqueue(_ responses: [Scripted]) {
+    public func enqueue(_ responses: [Scripted]) {
         script.withLock { $0 += responses }
     }
 
-    var all: [Call] { calls.withLock { $0 } }
-    var slackPosts: [Call] { all.filter { $0.path.hasSuffix("chat.postMessage") && $0.json["fake_outcome"] == "ok" } }
-    var pagerDutyEvents: [Call] { all.filter { $0.path == "/v2/enqueue" } }
+    public var all: [Call] { calls.withLock { $0 } }
+    public var slackPosts: [Call] { all.filter { $0.path.hasSuffix("chat.postMessage") && $0.json["fake_outcome"] == "ok" } }
+    public var pagerDutyEvents: [Call] { all.filter { $0.path == "/v2/enqueue" } }
 
-    func start() async throws {
+    public func start() async throws {
         let router = Router()
         router.post("/api/:method") { request, context -> Response in
             let method = context.parameters.get("method") ?? ""
@@ -93,7 +95,7 @@ final class FakeSlackAndPagerDuty: Sendable {
         }
     }
 
-    func stop() async {
+    public func stop() async {
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 
@@ -119,7 +121,7 @@ final class FakeSlackAndPagerDuty: Sendable {
 }
 
 /// Polls until `condition` holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+public func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }
