@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "RunbookModel", targets: ["RunbookModel"]),
         .library(name: "Slack", targets: ["Slack"]),
         .library(name: "BotServer", targets: ["BotServer"]),
+        .library(name: "Incidents", targets: ["Incidents"]),
+        .library(name: "Storage", targets: ["Storage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),

@@ -9,6 +9,7 @@ let package = Package(
         .package(name: "runbook-bot", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -17,6 +18,9 @@ let package = Package(
                 .product(name: "RunbookModel", package: "runbook-bot"),
                 .product(name: "Slack", package: "runbook-bot"),
                 .product(name: "BotServer", package: "runbook-bot"),
+                .product(name: "Incidents", package: "runbook-bot"),
+                .product(name: "Storage", package: "runbook-bot"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -83,23 +83,27 @@ struct IncidentFlowTests {
         /// Sends a slash command signed now; returns the reply's text.
         @discardableResult
         func send(_ command: String, _ text: String, user: String = "U0ALEX") async throws -> String {
+            try await message(command, text, user: user).text
+        }
+
+        /// Sends a slash command signed now; returns the whole reply.
+        func message(_ command: String, _ text: String, user: String = "U0ALEX") async throws -> SlackMessage {
             let body = Fixture.slashCommandBody(command: command, text: text)
                 .replacingOccurrences(of: "user_id=U123", with: "user_id=\(user)")
             let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970))
             return try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body)) {
                 #expect($0.status == .ok)
-                let message = try JSONDecoder().decode(SlackMessage.self, from: Data(String(buffer: $0.body).utf8))
-                return message.text
+                return try JSONDecoder().decode(SlackMessage.self, from: Data(String(buffer: $0.body).utf8))
             }
         }
     }
 
-    func withBot(_ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
+    func withBot(settings: String = IncidentFlowTests.settings, _ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("incident-flow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
         try Self.runbook.write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
-        try Self.settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8)
+        try settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8)
         let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
         let library = try #require(loaded.library, "\(loaded.diagnostics)")
 
@@ -203,8 +207,10 @@ struct IncidentFlowTests {
             try await Task.sleep(for: .milliseconds(500))
             let cardAttempts = bot.fake.all.filter { $0.path == "/api/chat.postMessage" && $0.json["thread_ts"] == nil && $0.json["channel"] == "C123" }
             #expect(cardAttempts.count == 1)
-            let shown = try await bot.send("/incident", "show INC-1")
-            #expect(shown.hasPrefix("INC-1"))
+            let shown = try await bot.message("/incident", "show INC-1")
+            #expect(shown.text.hasPrefix("INC-1"))
+            let blocks = (shown.blocks ?? []).compactMap { $0.text?.text }.joined(separator: "\n")
+            #expect(blocks.contains("not delivered to slack:C123: channel_not_found"))
             let logs = bot.logs.all.map(\.rendered).joined(separator: "\n")
             #expect(!logs.contains("xoxb-test"), "the bot token must never be logged")
         }
@@ -232,6 +238,30 @@ struct IncidentFlowTests {
             let resolve = bot.fake.pagerDutyEvents[1]
             #expect(resolve.json["event_action"] == "resolve")
             #expect(resolve.json["dedup_key"] == "INC-1")
+        }
+    }
+
+    @Test func permissionsRefuseClearlyAndChangeNothing() async throws {
+        let restricted = Self.settings + """
+
+            permissions:
+              declare: [U0LEAD]
+              resolve: [U0LEAD]
+              declare_channels: [C123]
+            """
+        try await withBot(settings: restricted) { bot in
+            let refused = try await bot.send("/incident", "declare lambda timeout", user: "U0ALEX")
+            #expect(refused.hasPrefix("You are not allowed to declare incidents"))
+            #expect(try await bot.send("/incident", "list").hasPrefix("No open incidents"))
+            try await bot.send("/incident", "declare lambda timeout", user: "U0LEAD")
+            let resolveRefused = try await bot.send("/incident", "resolve", user: "U0ALEX")
+            #expect(resolveRefused.hasPrefix("You are not allowed to resolve incidents"))
+            #expect(try await bot.send("/incident", "list").hasPrefix("Open incidents (1)"))
+            // Anyone may acknowledge and post updates; updates reach the status channels.
+            try await bot.send("/incident", "update replay at 40%", user: "U0ALEX")
+            #expect(await eventually {
+                bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" && $0.json["text"]?.contains("replay at 40%") == true }
+            })
         }
     }
 

@@ -8,6 +8,9 @@ struct RunbookBench {
         switch arguments.first {
         case "lookup":
             LookupBenchmark.run(configDirectory: config)
+        case "escalation":
+            let counts = (value(after: "--incidents", in: arguments) ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
+            try await EscalationBenchmark.run(counts: counts)
         case "profile-reply":
             ReplyProfile.run(configDirectory: config)
         case "serve":
@@ -18,7 +21,7 @@ struct RunbookBench {
             }
             try await ServerBenchmark.run(configDirectory: config, port: port, secret: secret)
         default:
-            print("usage: runbook-bench lookup [--config DIR] | profile-reply [--config DIR] | serve [--config DIR] [--port N]")
+            print("usage: runbook-bench lookup [--config DIR] | escalation [--incidents 1000,10000] | profile-reply [--config DIR] | serve [--config DIR] [--port N]")
             exit(2)
         }
     }

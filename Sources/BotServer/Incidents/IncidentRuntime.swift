@@ -31,13 +31,24 @@ public struct IncidentConfiguration: Sendable {
 /// the two long-running services (escalation scheduler, outbox sender).
 public struct IncidentRuntime: Sendable {
     let desk: IncidentDesk
-    let services: [any Service]
+    /// The escalation scheduler and the outbox sender, to run beside the HTTP server.
+    public let services: [any Service]
 
     public init(
         configuration: IncidentConfiguration, library: RunbookLibrary, settings: BotSettings,
         logger: Logger, clock: any WallClock = SystemWallClock(), httpClient: HTTPClient = .shared
     ) throws {
-        let store = try SQLiteIncidentStore(path: configuration.databasePath)
+        try self.init(
+            store: SQLiteIncidentStore(path: configuration.databasePath), configuration: configuration,
+            library: library, settings: settings, logger: logger, clock: clock, httpClient: httpClient
+        )
+    }
+
+    /// With a store of the caller's choosing (another database, or one instrumented for a benchmark).
+    public init(
+        store: any IncidentStore, configuration: IncidentConfiguration, library: RunbookLibrary, settings: BotSettings,
+        logger: Logger, clock: any WallClock = SystemWallClock(), httpClient: HTTPClient = .shared
+    ) throws {
         let schedulerWakeup = Wakeup()
         let outboxWakeup = Wakeup()
         let times = TimeFormatter(timeZoneIdentifier: settings.timeZone)

@@ -28,7 +28,9 @@ struct OutboxSender: Service {
                     }
                     await withTaskGroup(of: Void.self) { group in
                         for message in batch {
-                            group.addTask { await deliver(message) }
+                            // Not cancelled by shutdown: a message handed to Slack must also be
+                            // marked, or it would be sent again after the restart.
+                            group.addTask { await Task { await deliver(message) }.value }
                         }
                     }
                 } catch {

@@ -1,0 +1,126 @@
+import BotServer
+import Foundation
+import Incidents
+import Logging
+import RunbookModel
+import ServiceLifecycle
+import Storage
+
+/// Escalation timing under load: N open incidents whose next level falls due across 60 s,
+/// with the real scheduler and outbox on a real SQLite file. Lateness is measured as the
+/// moment the escalation's transaction committed minus its deadline.
+enum EscalationBenchmark {
+    static func run(counts: [Int]) async throws {
+        print("## Escalation timing (release build, SQLite WAL, scheduler + outbox sender running)")
+        for count in counts {
+            try await spread(count: count)
+        }
+        try await restart(count: counts.max() ?? 1000)
+    }
+
+    /// Deadlines spread evenly over 60 s.
+    static func spread(count: Int) async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = TimingStore(base: try SQLiteIncidentStore(path: directory + "/incidents.sqlite"))
+        let start = SystemWallClock().now().adding(seconds: 5)
+        let rssBefore = residentMegabytes()
+        try await declare(count: count, into: store) { index in
+            // Level 2 of each incident falls due at start + index·60 s / count.
+            start.adding(milliseconds: Int64(index) * 60_000 / Int64(count))
+        }
+        let rssLoaded = residentMegabytes()
+        store.reset()
+        let group = try serviceGroup(store: store)
+        let running = Task { try await group.run() }
+        let deadline = ContinuousClock.now + .seconds(90)
+        while store.fired < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let rssRunning = residentMegabytes()
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        let lateness = store.lateness.sorted()
+        print("""
+            \(count) incidents, deadlines over 60 s: fired \(store.fired); lateness p50 \(format(percentile(lateness, 0.5))) ms, \
+            p99 \(format(percentile(lateness, 0.99))) ms, max \(format(lateness.last ?? 0)) ms; \
+            RSS \(rssBefore) MB before, \(rssLoaded) MB after declaring, \(rssRunning) MB at the end
+            """)
+    }
+
+    /// All deadlines already passed (the bot was down): time from start to the first and last firing.
+    static func restart(count: Int) async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/incidents.sqlite"
+        let past = SystemWallClock().now().adding(seconds: -3600)
+        try await declare(count: count, into: TimingStore(base: try SQLiteIncidentStore(path: path))) { _ in past }
+        // A fresh process's view: open the file again and start the services.
+        let started = ContinuousClock.now
+        let store = TimingStore(base: try SQLiteIncidentStore(path: path))
+        let group = try serviceGroup(store: store)
+        let running = Task { try await group.run() }
+        while store.fired == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let first = ContinuousClock.now - started
+        while store.fired < count, ContinuousClock.now - started < .seconds(120) { try await Task.sleep(for: .milliseconds(20)) }
+        let all = ContinuousClock.now - started
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        print("restart with \(count) overdue escalations: first fired \(format(milliseconds(first))) ms after start, all \(store.fired) in \(format(milliseconds(all))) ms")
+    }
+
+    static func declare(count: Int, into store: TimingStore, due: (Int) -> Timestamp) async throws {
+        let levels = [
+            PolicySnapshot.Level(level: 1, name: "On-call", afterSeconds: 0, targets: [NotifyTarget(contactID: "a", name: "A", slack: "<@U1>")]),
+            PolicySnapshot.Level(level: 2, name: "Lead", afterSeconds: 3600, targets: [NotifyTarget(contactID: "b", name: "B", slack: "<@U2>")]),
+        ]
+        let policy = PolicySnapshot(system: "bench", runsWhile: .unresolved, levels: levels)
+        for index in 0..<count {
+            // Declared one hour before level 2 is due, with level 1 already reached.
+            let declaredAt = due(index).adding(seconds: -3600)
+            _ = try await store.declare { number in
+                var transition = IncidentMachine.declare(
+                    .init(title: "bench \(index)", severity: .sev3, channel: "C\(index % 50)", declaredBy: "U0", policy: policy),
+                    number: number, at: declaredAt
+                )
+                transition.effects = []
+                return Change(transition: transition, deliveries: [])
+            }
+        }
+    }
+
+    static func serviceGroup(store: TimingStore) throws -> ServiceGroup {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let library = RunbookLibrary(runbooks: [])
+        let runtime = try IncidentRuntime(
+            store: store, configuration: IncidentConfiguration(databasePath: ""), library: library,
+            settings: BotSettings(), logger: logger
+        )
+        return ServiceGroup(configuration: .init(services: runtime.services, logger: logger))
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func residentMegabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+}
