@@ -13,61 +13,6 @@ import Testing
 /// and a fake Slack Web API and PagerDuty on loopback. The runbook's levels are seconds apart.
 @Suite(.serialized)
 struct IncidentFlowTests {
-    static let runbook = """
-        system:
-          id: fast
-          title: Fast pipeline
-          updated: 2026-11-01
-          reviewed: 2026-11-01
-          owner: oncall
-        overview:
-          purpose: Exercise escalation in seconds.
-          components:
-            - kind: Lambda
-              name: fast-parser
-        failure_modes:
-          - id: lambda-timeout
-            title: Lambda timeout
-            aliases: [timeout]
-            severity: high
-            detection:
-              logs: ["Task timed out after 900.00 seconds"]
-            causes: [Slow dependency]
-            customer_impact: Invoices are late
-            immediate_actions:
-              - do: Check the logs
-                command: aws logs tail /aws/lambda/fast-parser --since 30m
-            escalate_to: lead
-        escalation:
-          runs_while: unresolved
-          levels:
-            - level: 1
-              name: On-call
-              notify: [oncall]
-              after: 0s
-            - level: 2
-              name: Lead
-              notify: [lead]
-              after: 2s
-            - level: 3
-              name: Team
-              notify: [team]
-              after: 4s
-        contacts:
-          - id: oncall
-            name: On-call
-            slack: U0ONCALL
-            updated: 2026-11-01
-          - id: lead
-            name: Leads
-            slack: S0LEADS
-            updated: 2026-11-01
-          - id: team
-            name: Team channel
-            slack: C0TEAM
-            updated: 2026-11-01
-        """
-
     static let settings = """
         timezone: UTC
         incidents:
@@ -102,7 +47,7 @@ struct IncidentFlowTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("incident-flow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
-        try Self.runbook.write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
+        try FastRunbook.yaml().write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
         try settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8)
         let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
         let library = try #require(loaded.library, "\(loaded.diagnostics)")

@@ -10,39 +10,6 @@ import Glibc
 /// once, each exactly once, and nothing already sent is sent again.
 @Suite(.serialized)
 struct RestartTests {
-    static let runbook = """
-        system:
-          id: fast
-          title: Fast pipeline
-          updated: 2026-11-01
-          reviewed: 2026-11-01
-          owner: oncall
-        overview:
-          purpose: Exercise escalation in seconds.
-          components:
-            - kind: Lambda
-              name: fast-parser
-        failure_modes:
-          - id: lambda-timeout
-            title: Lambda timeout
-            severity: high
-            detection:
-              logs: ["Task timed out after 900.00 seconds"]
-            causes: [Slow dependency]
-            customer_impact: Invoices are late
-            immediate_actions: [Check the logs]
-        escalation:
-          runs_while: unresolved
-          levels:
-            - {level: 1, name: On-call, notify: [oncall], after: 0s}
-            - {level: 2, name: Lead, notify: [lead], after: 3s}
-            - {level: 3, name: Team, notify: [team], after: 5s}
-        contacts:
-          - {id: oncall, name: On-call, slack: U0ONCALL, updated: 2026-11-01}
-          - {id: lead, name: Leads, slack: S0LEADS, updated: 2026-11-01}
-          - {id: team, name: Team channel, slack: C0TEAM, updated: 2026-11-01}
-        """
-
     final class Server {
         let process = Process()
         init(config: String, data: String, port: Int, fake: FakeSlackAndPagerDuty) throws {
@@ -68,7 +35,7 @@ struct RestartTests {
         let directory = try CLITests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/config/runbooks", withIntermediateDirectories: true)
-        try Self.runbook.write(toFile: directory + "/config/runbooks/fast.yaml", atomically: true, encoding: .utf8)
+        try FastRunbook.yaml(levelSeconds: [0, 3, 5]).write(toFile: directory + "/config/runbooks/fast.yaml", atomically: true, encoding: .utf8)
         let fake = FakeSlackAndPagerDuty()
         try await fake.start()
         defer { Task { await fake.stop() } }

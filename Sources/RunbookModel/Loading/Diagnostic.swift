@@ -39,3 +39,6 @@ extension Array where Element == Diagnostic {
     public var warnings: [Diagnostic] { filter { $0.level == .warning } }
     public var hasErrors: Bool { contains { $0.level == .error } }
 }
+
+/// Diagnostics travel as errors where parsing stops at the first problem.
+extension Diagnostic: Error {}

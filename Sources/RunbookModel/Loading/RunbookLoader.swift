@@ -54,22 +54,29 @@ public enum RunbookLoader {
 
     /// Reads `bot.yaml`; problems are reported like a runbook's.
     public static func loadSettings(file: String, text: String?) -> (BotSettings, [Diagnostic]) {
-        func fail(_ message: String, line: Int? = nil, column: Int? = nil) -> (BotSettings, [Diagnostic]) {
-            (BotSettings(), [Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message)])
+        switch parse(file: file, text: text) {
+        case .failure(let problem): return (BotSettings(), [problem])
+        case .success(nil): return (BotSettings(), [])
+        case .success(let root?):
+            let reader = YAMLReader(file: file)
+            let settings = BotSettings.decode(root, reader: reader)
+            return (settings, reader.diagnostics)
         }
-        guard let text else { return fail("not readable as UTF-8 text") }
-        let root: Node?
+    }
+
+    /// The document's root node (nil for an empty file), or the one problem that stops reading it.
+    private static func parse(file: String, text: String?) -> Swift.Result<Node?, Diagnostic> {
+        func problem(_ message: String, line: Int? = nil, column: Int? = nil) -> Swift.Result<Node?, Diagnostic> {
+            .failure(Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message))
+        }
+        guard let text else { return problem("not readable as UTF-8 text") }
         do {
-            root = try Yams.compose(yaml: text)
+            return .success(try Yams.compose(yaml: text))
         } catch let error as YamlError {
-            return fail(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
+            return problem(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
         } catch {
-            return fail("not valid YAML: \(error)")
+            return problem("not valid YAML: \(error)")
         }
-        guard let root else { return (BotSettings(), []) }
-        let reader = YAMLReader(file: file)
-        let settings = BotSettings.decode(root, reader: reader)
-        return (settings, reader.diagnostics)
     }
 
     /// Loads runbooks from in-memory documents; `text` nil means the file could not be read as UTF-8.
@@ -96,19 +103,12 @@ public enum RunbookLoader {
     }
 
     static func loadDocument(file: String, text: String?, today: CalendarDate) -> (Runbook?, [Diagnostic]) {
-        func fail(_ message: String, line: Int? = nil, column: Int? = nil) -> (Runbook?, [Diagnostic]) {
-            (nil, [Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message)])
+        let root: Node
+        switch parse(file: file, text: text) {
+        case .failure(let problem): return (nil, [problem])
+        case .success(nil): return (nil, [Diagnostic(level: .error, file: file, path: "", message: "the file is empty")])
+        case .success(let node?): root = node
         }
-        guard let text else { return fail("not readable as UTF-8 text") }
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            return fail(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
-        } catch {
-            return fail("not valid YAML: \(error)")
-        }
-        guard let root else { return fail("the file is empty") }
         let reader = YAMLReader(file: file)
         let decoder = RunbookDecoder(reader: reader)
         let runbook = decoder.decode(root)
