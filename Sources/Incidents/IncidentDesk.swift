@@ -15,14 +15,17 @@ public struct IncidentDesk: Sendable {
     let settings: BotSettings
     let clock: any WallClock
     let pagerDutyEnabled: Bool
+    let groups: any UserGroupDirectory
     let times: TimeFormatter
     /// Called after every saved change, so the scheduler and the sender look again.
     let changed: @Sendable () async -> Void
 
     public init(
         store: any IncidentStore, library: RunbookLibrary, settings: BotSettings, clock: any WallClock,
-        pagerDutyEnabled: Bool, changed: @escaping @Sendable () async -> Void
+        pagerDutyEnabled: Bool, groups: any UserGroupDirectory = NoUserGroups(),
+        changed: @escaping @Sendable () async -> Void
     ) {
+        self.groups = groups
         self.store = store
         self.library = library
         self.settings = settings
@@ -42,10 +45,10 @@ public struct IncidentDesk: Sendable {
             case .update(let id, let text):
                 return try await apply(id: id, channel: channel, actor: actor, verb: "updated") { .update(by: actor, text: text) }
             case .escalate(let id):
-                guard allowed(actor, settings.permissions.escalate) else { return refusal("escalate") }
+                guard await allowed(actor, settings.permissions.escalate) else { return refusal("escalate") }
                 return try await apply(id: id, channel: channel, actor: actor, verb: "escalated") { .escalate(by: actor) }
             case .resolve(let id, let note):
-                guard allowed(actor, settings.permissions.resolve) else { return refusal("resolve incidents") }
+                guard await allowed(actor, settings.permissions.resolve) else { return refusal("resolve incidents") }
                 return try await apply(id: id, channel: channel, actor: actor, verb: "resolved") { .resolve(by: actor, note: note) }
             case .list:
                 return Reply(card: IncidentCards.list(try await store.openIncidents(channel: nil), now: clock.now(), times: times),
@@ -73,7 +76,7 @@ public struct IncidentDesk: Sendable {
     // MARK: Declaring
 
     private func declare(severity: IncidentSeverity?, text: String, actor: String, channel: String) async throws -> Reply {
-        guard allowed(actor, settings.permissions.declare) else { return refusal("declare incidents") }
+        guard await allowed(actor, settings.permissions.declare) else { return refusal("declare incidents") }
         let channels = settings.permissions.declareChannels
         guard channels.isEmpty || channels.contains(channel) else {
             return failure("Incidents cannot be declared in this channel. Declare in: \(channels.map { "<#\($0)>" }.joined(separator: ", ")).")
@@ -164,8 +167,13 @@ public struct IncidentDesk: Sendable {
         }
     }
 
-    private func allowed(_ actor: String, _ list: [String]) -> Bool {
-        list.isEmpty || list.contains(actor)
+    /// Anyone when the list is empty; else the user is listed, or is in a listed user group.
+    private func allowed(_ actor: String, _ list: [String]) async -> Bool {
+        if list.isEmpty || list.contains(actor) { return true }
+        for group in list where group.hasPrefix("S") {
+            if await groups.isMember(actor, of: group) { return true }
+        }
+        return false
     }
 
     private func refusal(_ what: String) -> Reply {

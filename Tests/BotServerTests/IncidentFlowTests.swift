@@ -190,15 +190,19 @@ struct IncidentFlowTests {
         let restricted = Self.settings + """
 
             permissions:
-              declare: [U0LEAD]
+              declare: [U0LEAD, S0ONCALL]
               resolve: [U0LEAD]
               declare_channels: [C123]
             """
         try await withBot(settings: restricted) { bot in
+            bot.fake.setMembers(["U0SAM"], of: "S0ONCALL")
             let refused = try await bot.send("/incident", "declare lambda timeout", user: "U0ALEX")
             #expect(refused.hasPrefix("You are not allowed to declare incidents"))
             #expect(try await bot.send("/incident", "list").hasPrefix("No open incidents"))
             try await bot.send("/incident", "declare lambda timeout", user: "U0LEAD")
+            // A member of a listed user group may declare too (asked of Slack's usergroups.users.list).
+            #expect(try await bot.send("/incident", "declare second thing", user: "U0SAM").hasPrefix("INC-2 declared"))
+            try await bot.send("/incident", "resolve INC-2", user: "U0LEAD")
             let resolveRefused = try await bot.send("/incident", "resolve", user: "U0ALEX")
             #expect(resolveRefused.hasPrefix("You are not allowed to resolve incidents"))
             #expect(try await bot.send("/incident", "list").hasPrefix("Open incidents (1)"))

@@ -26,6 +26,12 @@ public final class FakeSlackAndPagerDuty: Sendable {
     private let script = Mutex<[Scripted]>([])
     private let counter = Mutex<Int>(0)
     private let boundPort = Mutex<Int?>(nil)
+    private let groups = Mutex<[String: [String]]>([:])
+
+    /// Members `usergroups.users.list` reports for a group.
+    public func setMembers(_ users: [String], of group: String) {
+        groups.withLock { $0[group] = users }
+    }
     private let group = Mutex<ServiceGroup?>(nil)
 
     public init() {}
@@ -72,6 +78,15 @@ public final class FakeSlackAndPagerDuty: Sendable {
             }
             self.calls.withLock { $0.append(Call(path: "/api/\(method)", json: json, raw: String(buffer: body), at: Date())) }
             return response
+        }
+        router.get("/api/usergroups.users.list") { request, _ -> Response in
+            let group = request.uri.queryParameters.get("usergroup") ?? ""
+            self.calls.withLock { $0.append(Call(path: "/api/usergroups.users.list", json: ["usergroup": group], raw: "", at: Date())) }
+            guard let users = self.groups.withLock({ $0[group] }) else {
+                return Self.json(#"{"ok":false,"error":"no_such_subteam"}"#)
+            }
+            let list = users.map { "\"\($0)\"" }.joined(separator: ",")
+            return Self.json(#"{"ok":true,"users":[\#(list)]}"#)
         }
         router.post("/v2/enqueue") { request, _ -> Response in
             var request = request

@@ -62,8 +62,12 @@ public struct IncidentRuntime: Sendable {
         )
         // In local mode pages are shown on the console, so the critical path stays visible.
         let pagerDutyEnabled = configuration.pagerDutyRoutingKey != nil || configuration.slackBotToken == nil
+        let groups: any UserGroupDirectory = configuration.slackBotToken.map {
+            SlackUserGroups(baseURL: configuration.slackAPIURL, token: $0, client: httpClient, logger: logger)
+        } ?? NoUserGroups()
         self.desk = IncidentDesk(
             store: store, library: library, settings: settings, clock: clock, pagerDutyEnabled: pagerDutyEnabled,
+            groups: groups,
             changed: {
                 await schedulerWakeup.signal()
                 await outboxWakeup.signal()
