@@ -45,6 +45,8 @@ public func buildRouter(
         )
     }
 
+    incidents?.statusPage.addRoutes(to: router)
+
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,

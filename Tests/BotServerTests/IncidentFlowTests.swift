@@ -214,6 +214,45 @@ struct IncidentFlowTests {
         }
     }
 
+    @Test func statusPageShowsPublicFieldsEscaped() async throws {
+        try await withBot { bot in
+            try await bot.send("/incident", "declare sev1 <script>alert('x')</script> checkout & invoices down")
+            try await bot.send("/incident", "update INC-1 Replay running; <b>ETA</b> 10 min")
+            try await bot.send("/incident", "declare lambda timeout")
+            try await bot.send("/incident", "resolve INC-2 internal note: Charles fixed it")
+
+            let page = try await bot.client.execute(uri: "/status", method: .get) { response -> String in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                return String(buffer: response.body)
+            }
+            #expect(page.contains("1 open incident — major impact"))
+            #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; checkout &amp; invoices down"))
+            #expect(!page.contains("<script>"))
+            #expect(page.contains("Replay running; &lt;b&gt;ETA&lt;/b&gt; 10 min"))
+            #expect(page.contains("<meta http-equiv=\"refresh\""))
+            #expect(page.contains("Resolved in the last 7 days"))
+            #expect(page.contains("INC-2"))
+            // Only public fields: no Slack ids, contacts, channels or internal notes.
+            for secret in ["U0ALEX", "U0ONCALL", "S0LEADS", "C0TEAM", "C123", "On-call", "Charles fixed it"] {
+                #expect(!page.contains(secret), "the status page shows \(secret)")
+            }
+
+            let json = try await bot.client.execute(uri: "/status.json", method: .get) { response -> [String: Any] in
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                return try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
+            }
+            let open = try #require(json["open"] as? [[String: Any]])
+            #expect(open.count == 1)
+            #expect(open.first?["id"] as? String == "INC-1")
+            #expect(open.first?["severity"] as? String == "sev1")
+            #expect(open.first?["latestUpdate"] as? String == "Replay running; <b>ETA</b> 10 min")
+            #expect((json["resolvedLastSevenDays"] as? [[String: Any]])?.first?["id"] as? String == "INC-2")
+            let raw = String(data: try JSONSerialization.data(withJSONObject: json), encoding: .utf8) ?? ""
+            #expect(!raw.contains("U0ALEX") && !raw.contains("Charles fixed it"))
+        }
+    }
+
     @Test func illegalMovesAreClearErrorsThatChangeNothing() async throws {
         try await withBot { bot in
             #expect(try await bot.send("/incident", "ack").hasPrefix("There is no open incident in this channel"))

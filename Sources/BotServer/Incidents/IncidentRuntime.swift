@@ -31,6 +31,7 @@ public struct IncidentConfiguration: Sendable {
 /// the two long-running services (escalation scheduler, outbox sender).
 public struct IncidentRuntime: Sendable {
     let desk: IncidentDesk
+    let statusPage: StatusPageController
     /// The escalation scheduler and the outbox sender, to run beside the HTTP server.
     public let services: [any Service]
 
@@ -73,6 +74,7 @@ public struct IncidentRuntime: Sendable {
                 await outboxWakeup.signal()
             }
         )
+        self.statusPage = StatusPageController(store: store, clock: clock, times: times)
         self.services = [
             EscalationScheduler(
                 store: store, clock: clock, statusChannels: settings.statusChannels, pagerDutyEnabled: pagerDutyEnabled,
