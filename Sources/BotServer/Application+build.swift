@@ -59,6 +59,7 @@ public func buildRouter(
         incidentCommands: configuration.incidentCommands,
         desk: incidents?.desk
     ).addRoutes(to: slack)
+    SlackEventsController(responder: RunbookResponder(library: library), poster: incidents?.poster).addRoutes(to: slack)
     extraSlackRoutes(slack)
     return router
 }

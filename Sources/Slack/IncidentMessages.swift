@@ -16,6 +16,19 @@ public enum IncidentMessages {
         public var broadcast: Bool
         /// The message to replace, for `chat.update`.
         public var ts: String?
+
+        public init(
+            method: Method, channel: String, text: String, blocks: [Block]? = nil, threadTS: String? = nil,
+            broadcast: Bool = false, ts: String? = nil
+        ) {
+            self.method = method
+            self.channel = channel
+            self.text = text
+            self.blocks = blocks
+            self.threadTS = threadTS
+            self.broadcast = broadcast
+            self.ts = ts
+        }
     }
 
     public enum Problem: Error, Equatable, CustomStringConvertible {

@@ -253,6 +253,37 @@ struct IncidentFlowTests {
         }
     }
 
+    @Test func mentionsAreAnsweredInTheirThreadOncePerEvent() async throws {
+        try await withBot { bot in
+            func post(_ json: String, retry: String? = nil, secret: String = Fixture.secret) async throws -> (HTTPResponse.Status, String) {
+                var headers = Fixture.signedHeaders(body: json, timestamp: Int64(Date().timeIntervalSince1970), secret: secret)
+                headers[.contentType] = "application/json"
+                if let retry { headers[HTTPField.Name("X-Slack-Retry-Num")!] = retry }
+                return try await bot.client.execute(uri: "/slack/events", method: .post, headers: headers, body: ByteBuffer(string: json)) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let challenge = try await post(#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#)
+            #expect(challenge.0 == .ok)
+            #expect(challenge.1 == #"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#)
+
+            let mention = #"{"type":"event_callback","event_id":"Ev0MENTION","event_time":1700000000,"event":{"type":"app_mention","user":"U0ALEX","text":"<@U0BOT> Task timed out after 900.00 seconds","ts":"1700000000.000100","channel":"C0INC"}}"#
+            #expect(try await post(mention).0 == .ok)
+            #expect(await eventually { bot.fake.slackPosts.contains { $0.json["channel"] == "C0INC" } })
+            let answer = try #require(bot.fake.slackPosts.first { $0.json["channel"] == "C0INC" })
+            #expect(answer.json["thread_ts"] == "1700000000.000100")
+            #expect(answer.json["text"]?.hasPrefix("Lambda timeout") == true)
+
+            // Slack's retry of the same event is acknowledged and not answered again.
+            #expect(try await post(mention, retry: "1").0 == .ok)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(bot.fake.slackPosts.filter { $0.json["channel"] == "C0INC" }.count == 1)
+
+            #expect(try await post(mention.replacingOccurrences(of: "Ev0MENTION", with: "Ev0FORGED"), secret: "guess").0 == .unauthorized)
+            #expect(try await post("not json").0 == .badRequest)
+        }
+    }
+
     @Test func illegalMovesAreClearErrorsThatChangeNothing() async throws {
         try await withBot { bot in
             #expect(try await bot.send("/incident", "ack").hasPrefix("There is no open incident in this channel"))

@@ -32,6 +32,8 @@ public struct IncidentConfiguration: Sendable {
 public struct IncidentRuntime: Sendable {
     let desk: IncidentDesk
     let statusPage: StatusPageController
+    /// Posts answers to mentions and other messages outside any incident.
+    let poster: LiveTransport
     /// The escalation scheduler and the outbox sender, to run beside the HTTP server.
     public let services: [any Service]
 
@@ -75,6 +77,7 @@ public struct IncidentRuntime: Sendable {
             }
         )
         self.statusPage = StatusPageController(store: store, clock: clock, times: times)
+        self.poster = transport
         self.services = [
             EscalationScheduler(
                 store: store, clock: clock, statusChannels: settings.statusChannels, pagerDutyEnabled: pagerDutyEnabled,

@@ -14,6 +14,15 @@ struct LiveTransport: Transport {
     let console: ConsoleTransport
     let times: TimeFormatter
 
+    /// Posts a message that is not tied to an incident (an answer to a mention).
+    func post(_ post: IncidentMessages.Post) async -> DeliveryOutcome {
+        guard let slack else {
+            console.logger.notice("[local mode: not sent] post to #\(post.channel)\(post.threadTS.map { " thread \($0)" } ?? ""): \(post.text)")
+            return .delivered(ts: nil)
+        }
+        return await slack.send(post)
+    }
+
     func deliver(_ message: OutboxMessage, incident: Incident) async -> DeliveryOutcome {
         switch message.delivery.destination {
         case .pagerDuty:
