@@ -28,7 +28,7 @@ public struct TimeFormatter: Sendable {
         let date = Date(timeIntervalSince1970: Double(timestamp.milliseconds) / 1000)
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
-        let zone = timeZone.abbreviation(for: date) ?? timeZone.identifier
+        let zone = timeZone.identifier == "UTC" ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
         return "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day)) \(two(parts.hour)):\(two(parts.minute)) \(zone)"
     }
 
