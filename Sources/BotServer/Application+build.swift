@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -60,6 +61,9 @@ public func buildRouter(
         desk: incidents?.desk
     ).addRoutes(to: slack)
     SlackEventsController(responder: RunbookResponder(library: library), poster: incidents?.poster).addRoutes(to: slack)
+    InteractionsController(
+        responder: RunbookResponder(library: library), desk: incidents?.desk, responses: ResponseURLClient(client: .shared)
+    ).addRoutes(to: slack)
     extraSlackRoutes(slack)
     return router
 }

@@ -48,7 +48,9 @@ struct SlashCommandController: Sendable {
             let answer = responder.answer(RunbookCommand(text: payload.text))
             reply = replies.reply(for: answer.identity) {
                 let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
-                let message = CardRenderer.message(for: answer.card(), responseType: responseType, source: sourceHint(answer))
+                let message = CardRenderer.message(
+                    for: answer.card(), responseType: responseType, source: sourceHint(answer), buttons: shareButton(answer)
+                )
                 return ByteBuffer(bytes: message.jsonBytes())
             }
             entry = answer.entry?.description ?? "-"
@@ -71,6 +73,12 @@ struct SlashCommandController: Sendable {
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: reply)
         )
+    }
+
+    /// A private answer about an entry can be shared with the channel in one click.
+    private func shareButton(_ answer: RunbookResponder.Answer) -> [Button] {
+        guard answer.found, answer.visibility == .onlyRequester, let entry = answer.entry else { return [] }
+        return [Button("Share in channel", actionID: InteractionsController.shareActionID, value: responder.directCommand(for: entry))]
     }
 
     private func sourceHint(_ answer: RunbookResponder.Answer) -> String? {

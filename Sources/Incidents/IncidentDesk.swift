@@ -73,6 +73,53 @@ public struct IncidentDesk: Sendable {
         }
     }
 
+    /// What a button on an incident card asks for.
+    public enum CardAction: Equatable, Sendable {
+        case acknowledge(id: String)
+        case escalate(id: String, fromLevel: Int)
+        case resolve(id: String)
+
+        /// From a button's `action_id` and `value` (`INC-3`, or `INC-3@2` for escalation).
+        public init?(actionID: String, value: String) {
+            let parts = value.split(separator: "@").map(String.init)
+            guard let id = parts.first.flatMap(IncidentCommand.normalizedID) else { return nil }
+            switch actionID {
+            case CardAction.acknowledgeID: self = .acknowledge(id: id)
+            case CardAction.resolveID: self = .resolve(id: id)
+            case CardAction.escalateID:
+                guard parts.count == 2, let level = Int(parts[1]) else { return nil }
+                self = .escalate(id: id, fromLevel: level)
+            default: return nil
+            }
+        }
+
+        public static let acknowledgeID = "incident_acknowledge"
+        public static let escalateID = "incident_escalate"
+        public static let resolveID = "incident_resolve"
+    }
+
+    /// Runs a card button with the same rules as the typed commands.
+    public func handle(_ action: CardAction, actor: String, channel: String) async -> Reply {
+        do {
+            switch action {
+            case .acknowledge(let id):
+                return try await apply(id: id, channel: channel, actor: actor, verb: "acknowledged") { .acknowledge(by: actor) }
+            case .escalate(let id, let level):
+                guard await allowed(actor, settings.permissions.escalate) else { return refusal("escalate") }
+                return try await apply(id: id, channel: channel, actor: actor, verb: "escalated") { .escalateFrom(level: level, by: actor) }
+            case .resolve(let id):
+                guard await allowed(actor, settings.permissions.resolve) else { return refusal("resolve incidents") }
+                return try await apply(id: id, channel: channel, actor: actor, verb: "resolved") { .resolve(by: actor, note: nil) }
+            }
+        } catch let error as DeskError {
+            return failure(error.message)
+        } catch let error as IncidentError {
+            return failure("\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Nothing changed.")
+        } catch {
+            return failure("Could not save the change (\(error)). Nothing changed; try again.")
+        }
+    }
+
     // MARK: Declaring
 
     private func declare(severity: IncidentSeverity?, text: String, actor: String, channel: String) async throws -> Reply {

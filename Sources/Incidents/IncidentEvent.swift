@@ -4,6 +4,9 @@ public enum IncidentEvent: Sendable, Equatable {
     case acknowledge(by: String)
     case update(by: String, text: String)
     case escalate(by: String)
+    /// Escalate only if the incident is still at `level`: a card's button says which level
+    /// it showed, so a double click or a stale card escalates once.
+    case escalateFrom(level: Int, by: String)
     case resolve(by: String, note: String?)
 }
 
@@ -11,6 +14,7 @@ public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyResolved(String)
     case alreadyAcknowledged(String)
     case noMoreLevels(String)
+    case alreadyEscalated(String, level: Int)
     case emptyUpdate
 
     public var description: String {
@@ -18,6 +22,7 @@ public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyResolved(let id): "\(id) is already resolved"
         case .alreadyAcknowledged(let id): "\(id) is already acknowledged"
         case .noMoreLevels(let id): "\(id) is already at the last escalation level"
+        case .alreadyEscalated(let id, let level): "\(id) has already been escalated (it is at level \(level) now)"
         case .emptyUpdate: "say what the status is: /incident update [id] <status text>"
         }
     }

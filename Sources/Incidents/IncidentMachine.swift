@@ -94,6 +94,10 @@ public enum IncidentMachine {
                 effects: [.statusUpdate(text: text), .updateCard]
             )
 
+        case .escalateFrom(let level, let actor):
+            guard incident.levelsReached == level else { throw .alreadyEscalated(incident.id, level: incident.levelsReached) }
+            return try apply(.escalate(by: actor), to: incident, at: now)
+
         case .escalate(let actor):
             guard incident.levelsReached < incident.policy.levels.count else { throw .noMoreLevels(incident.id) }
             incident.levelsReached += 1

@@ -29,7 +29,17 @@ public struct SlackMessage: Codable, Sendable, Equatable {
 public struct Block: Codable, Sendable, Equatable {
     public var type: String
     public var text: TextObject?
+    /// A context block's text elements.
     public var elements: [TextObject]?
+    /// An actions block's buttons (sent as its `elements`).
+    public var buttons: [Button]?
+
+    public init(type: String, text: TextObject? = nil, elements: [TextObject]? = nil, buttons: [Button]? = nil) {
+        self.type = type
+        self.text = text
+        self.elements = elements
+        self.buttons = buttons
+    }
 
     public static func header(_ text: String) -> Block {
         Block(type: "header", text: TextObject(type: "plain_text", text: text, emoji: true))
@@ -43,7 +53,57 @@ public struct Block: Codable, Sendable, Equatable {
         Block(type: "context", elements: mrkdwn.map { TextObject(type: "mrkdwn", text: $0) })
     }
 
+    public static func actions(_ buttons: [Button]) -> Block {
+        Block(type: "actions", buttons: buttons)
+    }
+
     public static let divider = Block(type: "divider")
+
+    enum CodingKeys: String, CodingKey { case type, text, elements }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        text = try container.decodeIfPresent(TextObject.self, forKey: .text)
+        if type == "actions" {
+            buttons = try container.decodeIfPresent([Button].self, forKey: .elements)
+        } else {
+            elements = try container.decodeIfPresent([TextObject].self, forKey: .elements)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(text, forKey: .text)
+        if let buttons {
+            try container.encode(buttons, forKey: .elements)
+        } else {
+            try container.encodeIfPresent(elements, forKey: .elements)
+        }
+    }
+}
+
+/// A button in an actions block. Its `actionID` and `value` come back in the interaction.
+public struct Button: Codable, Sendable, Equatable {
+    public var type = "button"
+    public var text: TextObject
+    public var actionID: String
+    public var value: String
+    /// `primary` (green) or `danger` (red); nil for the default.
+    public var style: String?
+
+    public init(_ label: String, actionID: String, value: String, style: String? = nil) {
+        self.text = TextObject(type: "plain_text", text: label, emoji: true)
+        self.actionID = actionID
+        self.value = value
+        self.style = style
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, text, value, style
+        case actionID = "action_id"
+    }
 }
 
 public struct TextObject: Codable, Sendable, Equatable {

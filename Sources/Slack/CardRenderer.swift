@@ -3,8 +3,10 @@ import RunbookModel
 /// Renders a card as a Slack message: header, severity at a glance, one section block per
 /// card section, small print in a context block; always inside Slack's limits.
 public enum CardRenderer {
-    public static func message(for card: Card, responseType: SlackMessage.ResponseType?, source: String? = nil) -> SlackMessage {
-        SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source))
+    public static func message(
+        for card: Card, responseType: SlackMessage.ResponseType?, source: String? = nil, buttons: [Button] = []
+    ) -> SlackMessage {
+        SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source, buttons: buttons))
     }
 
     /// The notification and fallback text: the title on the first line, then what to know
@@ -19,7 +21,7 @@ public enum CardRenderer {
         return cut(escaped, toBytes: SlackLimits.fallbackText - 4) + "\n…"
     }
 
-    public static func blocks(for card: Card, source: String? = nil) -> [Block] {
+    public static func blocks(for card: Card, source: String? = nil, buttons: [Button] = []) -> [Block] {
         var head: [Block] = [.header(cut(card.title, toCharacters: SlackLimits.headerText))]
         var glance: [String] = []
         if let severity = card.severity { glance.append("\(emoji(for: severity)) *\(severity.label)*") }
@@ -30,7 +32,8 @@ public enum CardRenderer {
         for section in card.sections {
             body += sectionBlocks(section)
         }
-        let tail: [Block] = card.footer.isEmpty ? [] : [.context([card.footer.map(\.slackEscaped).joined(separator: " · ")])]
+        var tail: [Block] = buttons.isEmpty ? [] : [.actions(buttons)]
+        if !card.footer.isEmpty { tail.append(.context([card.footer.map(\.slackEscaped).joined(separator: " · ")])) }
 
         let room = SlackLimits.blocksPerMessage - head.count - tail.count
         if body.count > room {

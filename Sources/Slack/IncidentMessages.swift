@@ -122,7 +122,21 @@ public enum IncidentMessages {
         if !incident.immediateActions.isEmpty {
             blocks.append(.section(CardRenderer.cutMarkdown("*Immediate actions*" + actions(incident, heading: false), toBytes: SlackLimits.sectionText - 8)))
         }
-        blocks.append(.context(["`/incident ack \(incident.id)` · `/incident update \(incident.id) <status>` · `/incident escalate \(incident.id)` · `/incident resolve \(incident.id)`"]))
+        if incident.isOpen {
+            var buttons: [Button] = []
+            if incident.state == .triggered {
+                buttons.append(Button("Acknowledge", actionID: IncidentDesk.CardAction.acknowledgeID, value: incident.id))
+            }
+            if incident.levelsReached < incident.policy.levels.count {
+                buttons.append(Button(
+                    "Escalate now", actionID: IncidentDesk.CardAction.escalateID,
+                    value: "\(incident.id)@\(incident.levelsReached)", style: "danger"
+                ))
+            }
+            buttons.append(Button("Resolve", actionID: IncidentDesk.CardAction.resolveID, value: incident.id, style: "primary"))
+            blocks.append(.actions(buttons))
+            blocks.append(.context(["`/incident update \(incident.id) <status>` · `/incident show \(incident.id)`"]))
+        }
         let text = "\(incident.id): \(incident.title) — \(stateText(incident))".slackEscaped
         return (text, blocks)
     }

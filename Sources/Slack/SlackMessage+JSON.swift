@@ -38,10 +38,37 @@ extension Block {
             out.appendJSONKey("text")
             text.appendJSON(to: &out)
         }
-        if let elements {
+        if let buttons {
+            out.append(UInt8(ascii: ","))
+            out.appendJSONKey("elements")
+            out.appendJSONArray(buttons) { $0.appendJSON(to: &$1) }
+        } else if let elements {
             out.append(UInt8(ascii: ","))
             out.appendJSONKey("elements")
             out.appendJSONArray(elements) { $0.appendJSON(to: &$1) }
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+extension Button {
+    fileprivate func appendJSON(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        out.appendJSONKey("type")
+        out.appendJSONString(type)
+        out.append(UInt8(ascii: ","))
+        out.appendJSONKey("text")
+        text.appendJSON(to: &out)
+        out.append(UInt8(ascii: ","))
+        out.appendJSONKey("action_id")
+        out.appendJSONString(actionID)
+        out.append(UInt8(ascii: ","))
+        out.appendJSONKey("value")
+        out.appendJSONString(value)
+        if let style {
+            out.append(UInt8(ascii: ","))
+            out.appendJSONKey("style")
+            out.appendJSONString(style)
         }
         out.append(UInt8(ascii: "}"))
     }

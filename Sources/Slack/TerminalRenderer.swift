@@ -24,6 +24,9 @@ public enum TerminalRenderer {
             case "context":
                 lines.append((block.elements ?? []).map { readable($0.text) }.joined(separator: "  "))
                 lines.append("")
+            case "actions":
+                lines.append((block.buttons ?? []).map { "[ \($0.text.text) ]" }.joined(separator: " "))
+                lines.append("")
             case "divider":
                 lines.append(String(repeating: "-", count: 40))
             default:

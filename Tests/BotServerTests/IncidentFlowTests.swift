@@ -284,6 +284,73 @@ struct IncidentFlowTests {
         }
     }
 
+    @Test func buttonsActOnceAndUpdateTheCard() async throws {
+        try await withBot { bot in
+            func click(_ actionID: String, _ value: String, actionTS: String, user: String = "U0ALEX", secret: String = Fixture.secret)
+                async throws -> HTTPResponse.Status
+            {
+                let payload = """
+                    {"type":"block_actions","user":{"id":"\(user)","username":"alex"},"team":{"id":"T1"},"channel":{"id":"C123","name":"incidents"},\
+                    "container":{"type":"message","message_ts":"1700000000.000001","channel_id":"C123"},"response_url":"\(bot.fake.responseURL)",\
+                    "trigger_id":"1.2.3","actions":[{"action_id":"\(actionID)","block_id":"b","type":"button","value":"\(value)","action_ts":"\(actionTS)"}]}
+                    """
+                let body = FormBody.encode([("payload", payload)])
+                let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970), secret: secret)
+                return try await bot.client.execute(uri: "/slack/interactions", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                    $0.status
+                }
+            }
+            try await bot.send("/incident", "declare lambda timeout")
+            #expect(await eventually { bot.fake.slackPosts.count >= 2 })
+            let card = try #require(bot.fake.slackPosts.first)
+            #expect(card.raw.contains("\"action_id\":\"incident_acknowledge\""))
+            #expect(card.raw.contains("\"value\":\"INC-1@1\""))
+
+            #expect(try await click("incident_acknowledge", "INC-1", actionTS: "1.1") == .ok)
+            #expect(await eventually { bot.fake.all.contains { $0.path == "/api/chat.update" && $0.raw.contains("acknowledged by") } })
+            // A double click: the second finds it acknowledged, says so privately, changes nothing.
+            #expect(try await click("incident_acknowledge", "INC-1", actionTS: "1.2") == .ok)
+            #expect(await eventually { bot.fake.responses.contains { $0.json["text"]?.contains("already acknowledged") == true } })
+
+            // Escalate from the card's level 1: the redelivered click and a double click escalate once.
+            #expect(try await click("incident_escalate", "INC-1@1", actionTS: "2.1") == .ok)
+            #expect(try await click("incident_escalate", "INC-1@1", actionTS: "2.1") == .ok)
+            #expect(try await click("incident_escalate", "INC-1@1", actionTS: "2.2") == .ok)
+            #expect(await eventually { bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 2") == true } })
+            #expect(await eventually { bot.fake.responses.contains { $0.json["text"]?.contains("already been escalated") == true } })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(bot.fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level 2") == true }.count == 1)
+
+            #expect(try await click("incident_resolve", "INC-1", actionTS: "3.1", secret: "forged") == .unauthorized)
+            #expect(try await bot.send("/incident", "list").hasPrefix("Open incidents (1)"))
+            #expect(try await click("incident_resolve", "INC-1", actionTS: "3.2") == .ok)
+            #expect(try await bot.send("/incident", "list").hasPrefix("No open incidents"))
+        }
+    }
+
+    @Test func shareButtonPostsTheAnswerToTheChannel() async throws {
+        try await withBot { bot in
+            let reply = try await bot.message("/runbook", "Task timed out after 900.00 seconds")
+            let share = try #require(reply.blocks?.first { $0.type == "actions" }?.buttons?.first)
+            #expect(share.text.text == "Share in channel")
+            #expect(share.value == "lambda-timeout")
+            let payload = """
+                {"type":"block_actions","user":{"id":"U0ALEX"},"channel":{"id":"C123"},"response_url":"\(bot.fake.responseURL)",\
+                "actions":[{"action_id":"\(share.actionID)","type":"button","value":"\(share.value)","action_ts":"9.1"}]}
+                """
+            let body = FormBody.encode([("payload", payload)])
+            let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970))
+            try await bot.client.execute(uri: "/slack/interactions", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                #expect($0.status == .ok)
+            }
+            #expect(await eventually { bot.fake.responses.count == 1 })
+            let posted = try #require(bot.fake.responses.first)
+            #expect(posted.json["response_type"] == "in_channel")
+            #expect(posted.json["text"]?.hasPrefix("Lambda timeout") == true)
+            #expect(posted.raw.contains("\"type\":\"header\""))
+        }
+    }
+
     @Test func illegalMovesAreClearErrorsThatChangeNothing() async throws {
         try await withBot { bot in
             #expect(try await bot.send("/incident", "ack").hasPrefix("There is no open incident in this channel"))

@@ -62,7 +62,10 @@ struct CardRendererTests {
         let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} unicode ✓ 🚨 </script>"
         let message = SlackMessage(
             responseType: .ephemeral, text: tricky,
-            blocks: [.header(tricky), .section(tricky), .context([tricky, "second"]), .divider],
+            blocks: [
+                .header(tricky), .section(tricky), .context([tricky, "second"]), .divider,
+                .actions([Button("Acknowledge", actionID: "incident_ack", value: "INC-1"), Button(tricky, actionID: "x", value: tricky, style: "danger")]),
+            ],
             threadTS: "1503435956.000247"
         )
         let decoded = try JSONDecoder().decode(SlackMessage.self, from: Data(message.jsonBytes()))

@@ -37,6 +37,10 @@ public final class FakeSlackAndPagerDuty: Sendable {
     public init() {}
 
     public var slackURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/api/" }
+    /// A `response_url` as Slack would hand out with a slash command or a click.
+    public var responseURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/response/hook" }
+    public var responses: [Call] { all.filter { $0.path == "/response" } }
+
     public var pagerDutyURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)" }
 
     /// Answers the next Slack calls with these, in order, before answering normally again.
@@ -87,6 +91,12 @@ public final class FakeSlackAndPagerDuty: Sendable {
             }
             let list = users.map { "\"\($0)\"" }.joined(separator: ",")
             return Self.json(#"{"ok":true,"users":[\#(list)]}"#)
+        }
+        router.post("/response/hook") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            self.calls.withLock { $0.append(Call(path: "/response", json: Self.flatten(String(buffer: body)), raw: String(buffer: body), at: Date())) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
         }
         router.post("/v2/enqueue") { request, _ -> Response in
             var request = request
