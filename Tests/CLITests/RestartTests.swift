@@ -55,6 +55,10 @@ struct RestartTests {
             fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level \(level)") == true }
         }
         #expect(await eventually { pings(1).count == 1 })
+        // Let the bot record that Slack accepted the ping. A kill between Slack's answer and
+        // that commit would send the ping again after the restart: no Slack API can say
+        // whether a message was already posted (the README's durability note).
+        try await Task.sleep(for: .milliseconds(300))
 
         // Killed before level 2 is due; down while levels 2 and 3 come due.
         server.kill9()
