@@ -39,11 +39,16 @@ struct InteractionsController: Sendable {
             context.logger.notice("rejected Slack request", metadata: ["status": "400", "reason": "not an interaction payload"])
             return .jsonError(.badRequest, "not an interaction payload")
         }
-        guard json["type"] as? String == "block_actions" else { return Response(status: .ok) }
-        for click in Self.clicks(in: json) where seen.firstTime("\(click.user)|\(click.actionTS)|\(click.actionID)|\(click.value)") {
-            await run(click, logger: context.logger)
-        }
+        await handle(interaction: json, logger: context.logger)
         return Response(status: .ok)
+    }
+
+    /// Runs an interaction payload, however it arrived (HTTP or Socket Mode).
+    func handle(interaction json: [String: Any], logger: Logger) async {
+        guard json["type"] as? String == "block_actions" else { return }
+        for click in Self.clicks(in: json) where seen.firstTime("\(click.user)|\(click.actionTS)|\(click.actionID)|\(click.value)") {
+            await run(click, logger: logger)
+        }
     }
 
     private func run(_ click: Click, logger: Logger) async {

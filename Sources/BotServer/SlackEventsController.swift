@@ -32,21 +32,26 @@ struct SlackEventsController: Sendable {
             let data = try JSONSerialization.data(withJSONObject: ["challenge": challenge])
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         case "event_callback":
-            guard let eventID = json["event_id"] as? String, let event = json["event"] as? [String: Any] else {
+            guard json["event_id"] is String, json["event"] is [String: Any] else {
                 return .jsonError(.badRequest, "missing event_id or event")
             }
-            guard seen.firstTime(eventID) else {
-                context.logger.info("Slack event already handled", metadata: [
-                    "event_id": "\(eventID)", "retry": "\(request.headers[HTTPField.Name("X-Slack-Retry-Num")!] ?? "-")",
-                ])
-                return Response(status: .ok)
-            }
-            if event["type"] as? String == "app_mention" {
-                answerMention(event, logger: context.logger)
-            }
+            handle(callback: json, retry: request.headers[HTTPField.Name("X-Slack-Retry-Num")!], logger: context.logger)
             return Response(status: .ok)
         default:
             return Response(status: .ok)
+        }
+    }
+
+    /// Handles an `event_callback`, however it arrived (HTTP or Socket Mode); each
+    /// `event_id` once.
+    func handle(callback json: [String: Any], retry: String?, logger: Logger) {
+        guard let eventID = json["event_id"] as? String, let event = json["event"] as? [String: Any] else { return }
+        guard seen.firstTime(eventID) else {
+            logger.info("Slack event already handled", metadata: ["event_id": "\(eventID)", "retry": "\(retry ?? "-")"])
+            return
+        }
+        if event["type"] as? String == "app_mention" {
+            answerMention(event, logger: logger)
         }
     }
 

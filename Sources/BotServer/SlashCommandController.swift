@@ -41,6 +41,16 @@ struct SlashCommandController: Sendable {
             return badRequest("not a slash command: \(error)", context)
         }
 
+        let reply = await reply(to: payload, logger: context.logger)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: reply)
+        )
+    }
+
+    /// The JSON reply to a slash command, however it arrived (HTTP or Socket Mode).
+    func reply(to payload: SlashCommandPayload, logger: Logger) async -> ByteBuffer {
         let reply: ByteBuffer
         var entry = "-"
         var found = "unknown command"
@@ -64,15 +74,11 @@ struct SlashCommandController: Sendable {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
             reply = ByteBuffer(bytes: CardRenderer.message(for: card, responseType: .ephemeral).jsonBytes())
         }
-        context.logger.info("slash command handled", metadata: [
+        logger.info("slash command handled", metadata: [
             "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
             "entry": "\(entry)", "found": "\(found)",
         ])
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: reply)
-        )
+        return reply
     }
 
     /// A private answer about an entry can be shared with the channel in one click.
