@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RunbookModel
+import ServiceLifecycle
 import Slack
 
 /// The one place the bot is wired together; the CLI and the tests both call it.
@@ -14,15 +15,43 @@ public func buildApplication(
     now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
     extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
+    let handlers = SlackHandlers(configuration: configuration, library: library, incidents: incidents)
     let router = buildRouter(
-        configuration: configuration, library: library, incidents: incidents, now: now, extraSlackRoutes: extraSlackRoutes
+        configuration: configuration, library: library, incidents: incidents, handlers: handlers, now: now,
+        extraSlackRoutes: extraSlackRoutes
     )
+    var services: [any Service] = incidents?.services ?? []
+    if let socketMode = configuration.socketMode {
+        services.append(SocketModeService(
+            connector: SocketModeConnector(apiURL: socketMode.apiURL, appToken: socketMode.appToken, client: .shared),
+            dispatcher: EnvelopeDispatcher(commands: handlers.commands, interactions: handlers.interactions, events: handlers.events),
+            logger: logger, pingInterval: socketMode.pingInterval
+        ))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "runbook-bot"),
-        services: incidents?.services ?? [],
+        services: services,
         logger: logger
     )
+}
+
+/// The handlers for what Slack sends, shared by the HTTP endpoints and Socket Mode.
+struct SlackHandlers: Sendable {
+    let commands: SlashCommandController
+    let interactions: InteractionsController
+    let events: SlackEventsController
+
+    init(configuration: BotConfiguration, library: RunbookLibrary, incidents: IncidentRuntime?) {
+        let responder = RunbookResponder(library: library)
+        commands = SlashCommandController(
+            responder: responder, runbookCommands: configuration.runbookCommands,
+            configDirectory: configuration.configDirectory, incidentCommands: configuration.incidentCommands,
+            desk: incidents?.desk
+        )
+        interactions = InteractionsController(responder: responder, desk: incidents?.desk, responses: ResponseURLClient(client: .shared))
+        events = SlackEventsController(responder: responder, poster: incidents?.poster)
+    }
 }
 
 /// The routes, separate from the server so benchmarks can add their own beside them.
@@ -32,6 +61,21 @@ public func buildRouter(
     incidents: IncidentRuntime? = nil,
     now: @escaping @Sendable () -> Int64,
     extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
+) -> Router<BotRequestContext> {
+    buildRouter(
+        configuration: configuration, library: library, incidents: incidents,
+        handlers: SlackHandlers(configuration: configuration, library: library, incidents: incidents),
+        now: now, extraSlackRoutes: extraSlackRoutes
+    )
+}
+
+func buildRouter(
+    configuration: BotConfiguration,
+    library: RunbookLibrary,
+    incidents: IncidentRuntime?,
+    handlers: SlackHandlers,
+    now: @escaping @Sendable () -> Int64,
+    extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void
 ) -> Router<BotRequestContext> {
     let router = Router(context: BotRequestContext.self)
     router.middlewares.add(ErrorLoggingMiddleware())
@@ -53,17 +97,9 @@ public func buildRouter(
         maxBodySize: configuration.maxBodySize,
         now: now
     ))
-    SlashCommandController(
-        responder: RunbookResponder(library: library),
-        runbookCommands: configuration.runbookCommands,
-        configDirectory: configuration.configDirectory,
-        incidentCommands: configuration.incidentCommands,
-        desk: incidents?.desk
-    ).addRoutes(to: slack)
-    SlackEventsController(responder: RunbookResponder(library: library), poster: incidents?.poster).addRoutes(to: slack)
-    InteractionsController(
-        responder: RunbookResponder(library: library), desk: incidents?.desk, responses: ResponseURLClient(client: .shared)
-    ).addRoutes(to: slack)
+    handlers.commands.addRoutes(to: slack)
+    handlers.events.addRoutes(to: slack)
+    handlers.interactions.addRoutes(to: slack)
     extraSlackRoutes(slack)
     return router
 }

@@ -11,6 +11,8 @@ public struct BotConfiguration: Sendable {
     public var incidentCommands: Set<String>
     /// Shown in `/runbook` cards that had to be cut: where the whole runbook lives.
     public var configDirectory: String
+    /// Set when `SLACK_APP_TOKEN` is: Slack is also reached over a Socket Mode websocket.
+    public var socketMode: SocketModeConfiguration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 3000, signingSecret: String, maxBodySize: Int = 64 * 1024,
@@ -24,5 +26,19 @@ public struct BotConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.runbookCommands = runbookCommands
         self.configDirectory = configDirectory
+    }
+}
+
+public struct SocketModeConfiguration: Sendable {
+    /// The app-level token (`xapp-…`, scope `connections:write`).
+    public var appToken: String
+    public var apiURL: String
+    /// How often to ping; a link silent for a whole interval after a ping is replaced.
+    public var pingInterval: Duration
+
+    public init(appToken: String, apiURL: String = "https://slack.com/api/", pingInterval: Duration = .seconds(10)) {
+        self.appToken = appToken
+        self.apiURL = apiURL
+        self.pingInterval = pingInterval
     }
 }

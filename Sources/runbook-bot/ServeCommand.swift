@@ -44,11 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
             "entries": "\(library.index.entryCount)",
         ])
 
-        let configuration = BotConfiguration(
+        var configuration = BotConfiguration(
             host: host, port: port, signingSecret: secret, configDirectory: config.directory
         )
         let environment = ProcessInfo.processInfo.environment
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let appToken = value("SLACK_APP_TOKEN") {
+            configuration.socketMode = SocketModeConfiguration(appToken: appToken, apiURL: value("SLACK_API_URL") ?? "https://slack.com/api/")
+            logger.info("Socket Mode: SLACK_APP_TOKEN is set; connecting out to Slack as well as listening for HTTP")
+        }
         let incidentConfiguration = IncidentConfiguration(
             databasePath: (dataDirectory as NSString).appendingPathComponent("incidents.sqlite"),
             slackBotToken: value("SLACK_BOT_TOKEN"),

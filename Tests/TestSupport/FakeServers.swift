@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -27,6 +28,23 @@ public final class FakeSlackAndPagerDuty: Sendable {
     private let counter = Mutex<Int>(0)
     private let boundPort = Mutex<Int?>(nil)
     private let groups = Mutex<[String: [String]]>([:])
+    private let links = Mutex<[FakeSocketLink]>([])
+    private let silentLinks = Mutex<Set<Int>>([])
+
+    /// Socket Mode connections made so far, oldest first.
+    public var socketLinks: [FakeSocketLink] { links.withLock { $0 } }
+
+    private let rateLimitedOpens = Mutex<Int>(0)
+
+    /// Answers the next `count` calls of `apps.connections.open` with `ratelimited` and `Retry-After: 1`.
+    public func rateLimitConnections(_ count: Int) {
+        rateLimitedOpens.withLock { $0 = count }
+    }
+
+    /// Makes the `number`th Socket Mode connection (1-based) go silent after its hello.
+    public func silence(link number: Int) {
+        silentLinks.withLock { _ = $0.insert(number) }
+    }
 
     /// Members `usergroups.users.list` reports for a group.
     public func setMembers(_ users: [String], of group: String) {
@@ -92,6 +110,19 @@ public final class FakeSlackAndPagerDuty: Sendable {
             let list = users.map { "\"\($0)\"" }.joined(separator: ",")
             return Self.json(#"{"ok":true,"users":[\#(list)]}"#)
         }
+        router.post("/api/apps.connections.open") { request, _ -> Response in
+            self.calls.withLock { $0.append(Call(path: "/api/apps.connections.open", json: [:], raw: request.headers[.authorization] ?? "", at: Date())) }
+            let limited = self.rateLimitedOpens.withLock { count -> Bool in
+                guard count > 0 else { return false }
+                count -= 1
+                return true
+            }
+            if limited {
+                return Self.json(#"{"ok":false,"error":"ratelimited"}"#, status: .tooManyRequests, headers: [.retryAfter: "1"])
+            }
+            let port = self.boundPort.withLock { $0 } ?? 0
+            return Self.json(#"{"ok":true,"url":"ws://127.0.0.1:\#(port)/link"}"#)
+        }
         router.post("/response/hook") { request, _ -> Response in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
@@ -108,7 +139,36 @@ public final class FakeSlackAndPagerDuty: Sendable {
         var logger = Logger(label: "fake-slack")
         logger.logLevel = .critical
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20))) { request, _, _ in
+                guard request.path == "/link" else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    let link = self.links.withLock { links in
+                        let number = links.count + 1
+                        let link = FakeSocketLink(number: number, silent: self.silentLinks.withLock { $0.contains(number) })
+                        links.append(link)
+                        return link
+                    }
+                    try await outbound.write(.text(#"{"type":"hello","num_connections":1,"debug_info":{"host":"fake"},"connection_info":{"app_id":"A0FAKE"}}"#))
+                    if link.silent {
+                        // Never read again: the bot's pings go unanswered.
+                        try? await Task.sleep(for: .seconds(120))
+                        link.markClosed()
+                        return
+                    }
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await frame in link.outgoing { try await outbound.write(.text(frame)) }
+                        }
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            if case .text(let text) = message { link.record(text) }
+                        }
+                        link.markClosed()
+                        group.cancelAll()
+                    }
+                }
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } },
             logger: logger
         )

@@ -1,0 +1,118 @@
+import BotServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RunbookModel
+import TestSupport
+import Testing
+
+/// Socket Mode against a fake Slack that speaks its websocket protocol on loopback: slash
+/// commands, clicks and events through the same handlers as HTTP, every envelope
+/// acknowledged, a `disconnect` handled by connecting anew before closing, a dead link
+/// noticed and replaced.
+@Suite(.serialized)
+struct SocketModeTests {
+    @Test func envelopesAreHandledAndAcknowledgedAcrossReconnects() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-mode-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
+        try FastRunbook.yaml().write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
+        let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
+        let library = try #require(loaded.library)
+
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        fake.silence(link: 3)
+        fake.rateLimitConnections(1)
+        let logs = LogRecorder()
+        let runtime = try IncidentRuntime(
+            configuration: IncidentConfiguration(databasePath: directory + "/data/incidents.sqlite", slackBotToken: "xoxb-test", slackAPIURL: fake.slackURL),
+            library: library, settings: loaded.settings, logger: logs.logger()
+        )
+        var configuration = BotConfiguration(host: "127.0.0.1", port: 0, signingSecret: Fixture.secret)
+        configuration.socketMode = SocketModeConfiguration(appToken: "xapp-test", apiURL: fake.slackURL, pingInterval: .milliseconds(500))
+        let app = buildApplication(configuration: configuration, library: library, logger: logs.logger(), incidents: runtime)
+
+        try await app.test(.live) { _ in
+            #expect(await eventually { fake.socketLinks.count == 1 })
+            let first = fake.socketLinks[0]
+            // The first apps.connections.open was rate limited: the bot waited Retry-After.
+            let opens = fake.all.filter { $0.path == "/api/apps.connections.open" }
+            #expect(opens.count >= 2)
+            #expect(opens[1].at.timeIntervalSince(opens[0].at) >= 0.95)
+            #expect(opens.first?.raw == "Bearer xapp-test")
+
+            // A slash command: acknowledged with the reply as payload.
+            first.send(Self.slashCommand(envelope: "E1", text: "timeout"))
+            #expect(await eventually { !first.acknowledgements(of: "E1").isEmpty })
+            let reply = try #require(first.acknowledgements(of: "E1").first?["payload"] as? [String: Any])
+            #expect((reply["text"] as? String)?.hasPrefix("Lambda timeout") == true)
+            #expect((reply["blocks"] as? [[String: Any]])?.isEmpty == false)
+
+            // An incident declared over the socket, then acknowledged with its card's button.
+            first.send(Self.slashCommand(envelope: "E2", command: "/incident", text: "declare lambda timeout"))
+            #expect(await eventually { bot(fake).contains { $0.json["thread_ts"] == nil } })
+            first.send(Self.click(envelope: "E3", actionID: "incident_acknowledge", value: "INC-1"))
+            #expect(await eventually { fake.all.contains { $0.path == "/api/chat.update" && $0.raw.contains("acknowledged by") } })
+            #expect(first.acknowledgements(of: "E3").count == 1)
+            #expect(first.acknowledgements(of: "E3").first?["payload"] == nil)
+
+            // An event, then Slack redelivering it: acknowledged both times, answered once.
+            let mention = Self.mention(envelope: "E4", eventID: "Ev4")
+            first.send(mention)
+            #expect(await eventually { bot(fake).contains { $0.json["channel"] == "C0INC" } })
+            first.send(mention)
+            #expect(await eventually { first.acknowledgements(of: "E4").count == 2 })
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(bot(fake).filter { $0.json["channel"] == "C0INC" }.count == 1)
+
+            // Slack asks the bot to move: the new link is up before the old one closes.
+            first.send(#"{"type":"disconnect","reason":"warning","debug_info":{"host":"fake"}}"#)
+            #expect(await eventually { fake.socketLinks.count >= 2 && first.closedAt != nil })
+            let second = fake.socketLinks[1]
+            #expect(second.connectedAt <= (first.closedAt ?? .distantPast))
+            second.send(Self.slashCommand(envelope: "E5", text: "escalation"))
+            #expect(await eventually { second.acknowledgements(of: "E5").count == 1 })
+
+            // The third link goes silent after hello: the bot notices and connects a fourth.
+            second.send(#"{"type":"disconnect","reason":"refresh_requested"}"#)
+            #expect(await eventually(timeout: .seconds(15)) { fake.socketLinks.count >= 4 })
+            let fourth = fake.socketLinks[3]
+            fourth.send(Self.slashCommand(envelope: "E6", text: "replay"))
+            #expect(await eventually { fourth.acknowledgements(of: "E6").count == 1 })
+
+            // Every envelope was acknowledged once per delivery, on the link it came on.
+            for (link, envelope) in [(first, "E1"), (first, "E2"), (first, "E3"), (second, "E5"), (fourth, "E6")] {
+                #expect(link.acknowledgements(of: envelope).count == 1, "\(envelope)")
+            }
+            #expect(!logs.all.map(\.rendered).joined().contains("xapp-test"), "the app token must never be logged")
+        }
+        await fake.stop()
+    }
+
+    private func bot(_ fake: FakeSlackAndPagerDuty) -> [FakeSlackAndPagerDuty.Call] { fake.slackPosts }
+
+    static func slashCommand(envelope: String, command: String = "/runbook", text: String) -> String {
+        """
+        {"envelope_id":"\(envelope)","type":"slash_commands","accepts_response_payload":true,"payload":{"token":"t","team_id":"T1",\
+        "team_domain":"acme","channel_id":"C123","channel_name":"incidents","user_id":"U0ALEX","user_name":"alex","command":"\(command)",\
+        "text":"\(text)","api_app_id":"A0FAKE","is_enterprise_install":"false","response_url":"https://hooks.slack.com/x","trigger_id":"1.2.3"}}
+        """
+    }
+
+    static func click(envelope: String, actionID: String, value: String) -> String {
+        """
+        {"envelope_id":"\(envelope)","type":"interactive","accepts_response_payload":false,"payload":{"type":"block_actions",\
+        "user":{"id":"U0ALEX"},"channel":{"id":"C123"},"actions":[{"action_id":"\(actionID)","type":"button","value":"\(value)","action_ts":"5.5"}]}}
+        """
+    }
+
+    static func mention(envelope: String, eventID: String) -> String {
+        """
+        {"envelope_id":"\(envelope)","type":"events_api","accepts_response_payload":false,"retry_attempt":0,"payload":{"type":"event_callback",\
+        "event_id":"\(eventID)","event":{"type":"app_mention","user":"U0ALEX","text":"<@U0BOT> ConditionalCheckFailedException",\
+        "ts":"1700000000.000200","channel":"C0INC"}}}
+        """
+    }
+}
