@@ -36,7 +36,7 @@ public struct IncidentDesk: Sendable {
     }
 
     public func handle(_ command: IncidentCommand, actor: String, channel: String) async -> Reply {
-        do {
+        await replying {
             switch command {
             case .declare(let severity, let text):
                 return try await declare(severity: severity, text: text, actor: actor, channel: channel)
@@ -64,12 +64,6 @@ public struct IncidentDesk: Sendable {
             case .help(let problem):
                 return Reply(card: IncidentCards.help(problem: problem), succeeded: problem == nil, incidentID: nil)
             }
-        } catch let error as DeskError {
-            return failure(error.message)
-        } catch let error as IncidentError {
-            return failure("\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Nothing changed.")
-        } catch {
-            return failure("Could not save the change (\(error)). Nothing changed; try again.")
         }
     }
 
@@ -100,7 +94,7 @@ public struct IncidentDesk: Sendable {
 
     /// Runs a card button with the same rules as the typed commands.
     public func handle(_ action: CardAction, actor: String, channel: String) async -> Reply {
-        do {
+        await replying {
             switch action {
             case .acknowledge(let id):
                 return try await apply(id: id, channel: channel, actor: actor, verb: "acknowledged") { .acknowledge(by: actor) }
@@ -111,6 +105,13 @@ public struct IncidentDesk: Sendable {
                 guard await allowed(actor, settings.permissions.resolve) else { return refusal("resolve incidents") }
                 return try await apply(id: id, channel: channel, actor: actor, verb: "resolved") { .resolve(by: actor, note: nil) }
             }
+        }
+    }
+
+    /// Runs `body`, turning refusals and failures into a reply that says nothing changed.
+    private func replying(_ body: () async throws -> Reply) async -> Reply {
+        do {
+            return try await body()
         } catch let error as DeskError {
             return failure(error.message)
         } catch let error as IncidentError {
