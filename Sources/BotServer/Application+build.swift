@@ -46,7 +46,7 @@ struct SlackHandlers: Sendable {
         let responder = RunbookResponder(library: library)
         commands = SlashCommandController(
             responder: responder, runbookCommands: configuration.runbookCommands,
-            configDirectory: configuration.configDirectory, incidentCommands: configuration.incidentCommands,
+            incidentCommands: configuration.incidentCommands,
             desk: incidents?.desk
         )
         interactions = InteractionsController(responder: responder, desk: incidents?.desk, responses: ResponseURLClient(client: .shared))

@@ -9,15 +9,12 @@ public struct BotConfiguration: Sendable {
     public var runbookCommands: Set<String>
     /// The slash commands that run incidents.
     public var incidentCommands: Set<String>
-    /// Shown in `/runbook` cards that had to be cut: where the whole runbook lives.
-    public var configDirectory: String
     /// Set when `SLACK_APP_TOKEN` is: Slack is also reached over a Socket Mode websocket.
     public var socketMode: SocketModeConfiguration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 3000, signingSecret: String, maxBodySize: Int = 64 * 1024,
-        runbookCommands: Set<String> = ["/runbook"], incidentCommands: Set<String> = ["/incident"],
-        configDirectory: String = "./bot-config"
+        runbookCommands: Set<String> = ["/runbook"], incidentCommands: Set<String> = ["/incident"]
     ) {
         self.incidentCommands = incidentCommands
         self.host = host
@@ -25,7 +22,6 @@ public struct BotConfiguration: Sendable {
         self.signingSecret = signingSecret
         self.maxBodySize = maxBodySize
         self.runbookCommands = runbookCommands
-        self.configDirectory = configDirectory
     }
 }
 

@@ -9,7 +9,6 @@ import Slack
 struct SlashCommandController: Sendable {
     let responder: RunbookResponder
     let runbookCommands: Set<String>
-    let configDirectory: String
     let incidentCommands: Set<String>
     /// Nil when the bot runs without incident support.
     let desk: IncidentDesk?

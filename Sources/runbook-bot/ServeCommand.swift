@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         ])
 
         var configuration = BotConfiguration(
-            host: host, port: port, signingSecret: secret, configDirectory: config.directory
+            host: host, port: port, signingSecret: secret
         )
         let environment = ProcessInfo.processInfo.environment
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
