@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 import Logging
 import NIOCore
 import Slack
@@ -10,9 +9,9 @@ struct ResponseURLClient: Sendable {
     let client: HTTPClient
 
     func post(_ message: SlackMessage, replaceOriginal: Bool = false, to url: String, logger: Logger) async {
-        guard var json = (try? JSONSerialization.jsonObject(with: Data(message.jsonBytes()))) as? [String: Any] else { return }
-        json["replace_original"] = replaceOriginal
-        guard let body = try? JSONSerialization.data(withJSONObject: json) else { return }
+        var message = message
+        message.replaceOriginal = replaceOriginal
+        let body = message.jsonBytes()
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")

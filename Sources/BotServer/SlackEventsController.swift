@@ -93,23 +93,33 @@ struct SlackEventsController: Sendable {
     }
 }
 
-/// Event ids already handled, the oldest forgotten first once `capacity` is reached.
+/// Ids already handled (events, clicks, envelopes), the oldest forgotten first once
+/// `capacity` is reached.
 final class SeenEvents: Sendable {
-    private let state: Mutex<(ids: Set<String>, order: [String])>
+    private struct Window {
+        var ids: Set<String> = []
+        /// Insertion order, used as a ring: `next` is where the oldest id sits once full.
+        var order: [String] = []
+        var next = 0
+    }
+
+    private let state = Mutex(Window())
     private let capacity: Int
 
     init(capacity: Int) {
         self.capacity = capacity
-        self.state = Mutex((Set(), []))
     }
 
     /// True the first time an id is seen.
     func firstTime(_ id: String) -> Bool {
-        state.withLock { state in
-            guard state.ids.insert(id).inserted else { return false }
-            state.order.append(id)
-            if state.order.count > capacity {
-                state.ids.remove(state.order.removeFirst())
+        state.withLock { window in
+            guard window.ids.insert(id).inserted else { return false }
+            if window.order.count < capacity {
+                window.order.append(id)
+            } else {
+                window.ids.remove(window.order[window.next])
+                window.order[window.next] = id
+                window.next = (window.next + 1) % capacity
             }
             return true
         }

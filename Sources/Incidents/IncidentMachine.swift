@@ -1,3 +1,5 @@
+import Foundation
+
 /// The incident state machine: `triggered → acknowledged → resolved`, every transition
 /// recorded with its actor and time, every consequence returned as an effect. Pure: it
 /// takes the time as a value and touches nothing.
@@ -84,7 +86,7 @@ public enum IncidentMachine {
             return Transition(incident: incident, timeline: timeline, effects: effects)
 
         case .update(let actor, let text):
-            let text = text.trimmingCharacters()
+            let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw .emptyUpdate }
             incident.lastStatusUpdateAt = now
             incident.lastStatusText = text
@@ -113,7 +115,7 @@ public enum IncidentMachine {
             incident.state = .resolved
             incident.resolvedAt = now
             incident.resolvedBy = actor
-            incident.resolutionNote = note?.trimmingCharacters().nilIfEmpty
+            incident.resolutionNote = note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
             var effects: [Effect] = [.resolvedNotice, .updateCard]
             if incident.paged { effects.append(.pageResolve) }
             let text = incident.resolutionNote.map { "resolved: \($0)" } ?? "resolved"
@@ -123,12 +125,5 @@ public enum IncidentMachine {
 }
 
 extension String {
-    func trimmingCharacters() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
-    }
-
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -4,7 +4,7 @@ import RunbookModel
 /// What the bot posts to Slack for each incident effect.
 public enum IncidentMessages {
     /// A `chat.postMessage` or `chat.update` call.
-    public struct Post: Sendable, Equatable {
+    public struct Post: Sendable, Equatable, Encodable {
         public enum Method: String, Sendable { case postMessage = "chat.postMessage", update = "chat.update" }
 
         public var method: Method
@@ -16,6 +16,23 @@ public enum IncidentMessages {
         public var broadcast: Bool
         /// The message to replace, for `chat.update`.
         public var ts: String?
+
+        enum CodingKeys: String, CodingKey {
+            case channel, text, blocks, ts
+            case threadTS = "thread_ts"
+            case broadcast = "reply_broadcast"
+        }
+
+        /// The call's JSON body; `method` is the URL, not part of it.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(channel, forKey: .channel)
+            try container.encode(text, forKey: .text)
+            try container.encodeIfPresent(blocks, forKey: .blocks)
+            try container.encodeIfPresent(threadTS, forKey: .threadTS)
+            if broadcast { try container.encode(true, forKey: .broadcast) }
+            try container.encodeIfPresent(ts, forKey: .ts)
+        }
 
         public init(
             method: Method, channel: String, text: String, blocks: [Block]? = nil, threadTS: String? = nil,

@@ -19,9 +19,12 @@ extension SlackMessage {
             out.appendJSONArray(blocks) { $0.appendJSON(to: &$1) }
         }
         if let threadTS {
+            out.appendJSONField("thread_ts", threadTS)
+        }
+        if let replaceOriginal {
             out.append(UInt8(ascii: ","))
-            out.appendJSONKey("thread_ts")
-            out.appendJSONString(threadTS)
+            out.appendJSONKey("replace_original")
+            out.append(contentsOf: (replaceOriginal ? "true" : "false").utf8)
         }
         out.append(UInt8(ascii: "}"))
         return out
@@ -59,17 +62,9 @@ extension Button {
         out.append(UInt8(ascii: ","))
         out.appendJSONKey("text")
         text.appendJSON(to: &out)
-        out.append(UInt8(ascii: ","))
-        out.appendJSONKey("action_id")
-        out.appendJSONString(actionID)
-        out.append(UInt8(ascii: ","))
-        out.appendJSONKey("value")
-        out.appendJSONString(value)
-        if let style {
-            out.append(UInt8(ascii: ","))
-            out.appendJSONKey("style")
-            out.appendJSONString(style)
-        }
+        out.appendJSONField("action_id", actionID)
+        out.appendJSONField("value", value)
+        if let style { out.appendJSONField("style", style) }
         out.append(UInt8(ascii: "}"))
     }
 }
@@ -79,9 +74,7 @@ extension TextObject {
         out.append(UInt8(ascii: "{"))
         out.appendJSONKey("type")
         out.appendJSONString(type)
-        out.append(UInt8(ascii: ","))
-        out.appendJSONKey("text")
-        out.appendJSONString(text)
+        out.appendJSONField("text", text)
         if let emoji {
             out.append(UInt8(ascii: ","))
             out.appendJSONKey("emoji")
@@ -101,6 +94,13 @@ extension Array where Element == UInt8 {
             appendItem(item, &self)
         }
         append(UInt8(ascii: "]"))
+    }
+
+    /// `,"key":"value"`: a field after the first.
+    fileprivate mutating func appendJSONField(_ key: StaticString, _ value: String) {
+        append(UInt8(ascii: ","))
+        appendJSONKey(key)
+        appendJSONString(value)
     }
 
     fileprivate mutating func appendJSONKey(_ key: StaticString) {

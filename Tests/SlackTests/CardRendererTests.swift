@@ -66,7 +66,7 @@ struct CardRendererTests {
                 .header(tricky), .section(tricky), .context([tricky, "second"]), .divider,
                 .actions([Button("Acknowledge", actionID: "incident_ack", value: "INC-1"), Button(tricky, actionID: "x", value: tricky, style: "danger")]),
             ],
-            threadTS: "1503435956.000247"
+            threadTS: "1503435956.000247", replaceOriginal: false
         )
         let decoded = try JSONDecoder().decode(SlackMessage.self, from: Data(message.jsonBytes()))
         #expect(decoded == message)

@@ -19,15 +19,7 @@ struct SlackWebAPI: Sendable {
     }
 
     func send(_ post: IncidentMessages.Post) async -> DeliveryOutcome {
-        var body: [String: Any] = ["channel": post.channel, "text": post.text]
-        if let blocks = post.blocks, let data = try? JSONEncoder().encode(blocks),
-           let json = try? JSONSerialization.jsonObject(with: data) {
-            body["blocks"] = json
-        }
-        if let thread = post.threadTS { body["thread_ts"] = thread }
-        if post.broadcast { body["reply_broadcast"] = true }
-        if let ts = post.ts { body["ts"] = ts }
-        guard let payload = try? JSONSerialization.data(withJSONObject: body) else {
+        guard let payload = try? JSONEncoder().encode(post) else {
             return .failed(reason: "could not encode the message")
         }
         var request = HTTPClientRequest(url: baseURL + post.method.rawValue)

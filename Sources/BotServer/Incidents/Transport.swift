@@ -59,7 +59,9 @@ struct ConsoleTransport: Transport {
             let place = post.threadTS.map { "#\(post.channel) thread \($0)" } ?? "#\(post.channel)"
             let verb = post.method == .update ? "update card in" : "post to"
             logger.notice("[local mode: not sent] \(verb) \(place): \(post.text)")
-            return .delivered(ts: post.method == .postMessage && post.threadTS == nil && message.delivery.effect == .postCard ? "local.\(incident.number)" : nil)
+            // The card's made-up ts becomes the incident's thread, as a real one would.
+            let cardTS = message.delivery == Delivery(.postCard, to: .incidentChannel) ? local.threadTS : nil
+            return .delivered(ts: cardTS)
         }
     }
 }

@@ -64,9 +64,11 @@ struct EnvelopeDispatcher: Sendable {
 
     /// `{"envelope_id":"…"}`, or `{"envelope_id":"…","payload":{…}}`.
     static func acknowledgement(_ envelopeID: String, payload: ByteBuffer?) -> String {
-        let id = String(decoding: (try? JSONSerialization.data(withJSONObject: [envelopeID], options: [.fragmentsAllowed])) ?? Data(), as: UTF8.self)
-        let quoted = String(id.dropFirst().dropLast())  // the id as a JSON string literal
-        guard let payload else { return "{\"envelope_id\":\(quoted)}" }
-        return "{\"envelope_id\":\(quoted),\"payload\":\(String(buffer: payload))}"
+        var frame: [String: Any] = ["envelope_id": envelopeID]
+        if let payload, let reply = try? JSONSerialization.jsonObject(with: Data(buffer: payload)) {
+            frame["payload"] = reply
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: frame)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }
