@@ -3,52 +3,70 @@ import PackageDescription
 
 let package = Package(
     name: "runbook-bot",
-    platforms: [.macOS(.v14)],
+    // Synchronization's Mutex needs macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "runbook-bot", targets: ["runbook-bot"]),
         .library(name: "RunbookModel", targets: ["RunbookModel"]),
-        .library(name: "Slack", targets: ["Slack"]),
-        .library(name: "BotServer", targets: ["BotServer"]),
         .library(name: "Incidents", targets: ["Incidents"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Slack", targets: ["Slack"]),
+        .library(name: "PagerDuty", targets: ["PagerDuty"]),
+        .library(name: "BotServer", targets: ["BotServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        // The runbook domain: types, YAML loading and validation, search. No transport.
+        // The runbook domain: types, YAML loading and validation, search, neutral cards. No transport.
         .target(
             name: "RunbookModel",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
-        // Incidents: the state machine, the escalation planner, the store protocol. No transport.
+        // Incidents: the state machine, the escalation planner, the desk, the store protocol,
+        // the clock. No transport, no chat markup, no SQL.
         .target(name: "Incidents", dependencies: ["RunbookModel"]),
-        // SQLite (GRDB) implementation of the incident store.
+        // The incident store on SQLite (GRDB), with its migrations.
         .target(
             name: "Storage",
             dependencies: ["Incidents", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Slack's wire protocol: request signing, payload decoding, Block Kit rendering.
+        // Slack's wire protocol, all of it: signing, payloads, Block Kit and mrkdwn, the Web API.
         .target(
             name: "Slack",
             dependencies: [
                 "RunbookModel",
                 "Incidents",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The HTTP listener and the wiring of everything (`buildApplication`).
+        // PagerDuty's Events API v2.
+        .target(
+            name: "PagerDuty",
+            dependencies: [
+                "Incidents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The HTTP listener, the long-running services, and `buildApplication`, which wires everything.
         .target(
             name: "BotServer",
             dependencies: [
@@ -56,35 +74,42 @@ let package = Package(
                 "Incidents",
                 "Storage",
                 "Slack",
+                "PagerDuty",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Templates")]
         ),
         .executableTarget(
             name: "runbook-bot",
             dependencies: [
                 "BotServer",
                 "RunbookModel",
+                "Incidents",
                 "Slack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
-        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "RunbookModel"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Incidents", "RunbookModel"]),
-        .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel"]),
-        // Fakes of the services outside the bot (Slack's Web API, PagerDuty), as real local servers.
+        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "RunbookModel", "Storage", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Incidents", "RunbookModel", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel", "Incidents", "TestSupport"]),
+        // Fakes of what is outside the bot (Slack's Web API, PagerDuty) as real local servers,
+        // and the test clock.
         .target(
             name: "TestSupport",
             dependencies: [
+                "Incidents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +126,8 @@ let package = Package(
                 "TestSupport",
                 "BotServer",
                 "Slack",
+                "Incidents",
+                "Storage",
                 "RunbookModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

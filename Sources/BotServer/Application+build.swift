@@ -1,31 +1,83 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Incidents
 import Logging
+import PagerDuty
 import RunbookModel
 import ServiceLifecycle
 import Slack
+import Storage
 
-/// The one place the bot is wired together; the CLI and the tests both call it.
+/// The one place the bot is wired together: the store, the HTTP client, the transports,
+/// the desk, the routes and the long-running services. The CLI, the tests and the
+/// benchmarks all call it; they differ only in the configuration, clock and store they pass.
 public func buildApplication(
-    configuration: BotConfiguration,
-    library: RunbookLibrary,
+    _ configuration: BotConfiguration,
     logger: Logger,
-    incidents: IncidentRuntime? = nil,
-    now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-    extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
-) -> some ApplicationProtocol {
-    let handlers = SlackHandlers(configuration: configuration, library: library, incidents: incidents)
-    let router = buildRouter(
-        configuration: configuration, library: library, incidents: incidents, handlers: handlers, now: now,
-        extraSlackRoutes: extraSlackRoutes
+    clock: any BotClock = SystemClock(),
+    store: (any IncidentStore)? = nil
+) throws -> some ApplicationProtocol {
+    let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+    let slackAPI = SlackWebAPI(baseURL: configuration.slack.apiURL, client: httpClient)
+    let times = TimeFormatter(timeZoneIdentifier: configuration.settings.timeZone)
+    let transport = LiveTransport(
+        slack: configuration.slack.botToken.map { (slackAPI, $0) },
+        pagerDuty: configuration.pagerDuty.routingKey.map {
+            PagerDutyEvents(baseURL: configuration.pagerDuty.eventsURL, routingKey: $0, client: httpClient)
+        },
+        console: ConsoleTransport(logger: logger, times: times), times: times
     )
-    var services: [any Service] = incidents?.services ?? []
-    if let socketMode = configuration.socketMode {
+    // In local mode pages are shown on the console, so the critical path stays visible.
+    let routing = DeliveryRouting(
+        statusChannels: configuration.settings.statusChannels,
+        pagerDutyEnabled: configuration.pagerDuty.routingKey != nil || configuration.isLocalMode
+    )
+    let groups: any UserGroupDirectory = configuration.slack.botToken.map {
+        SlackUserGroups(api: slackAPI, token: $0, clock: clock, logger: logger)
+    } ?? NoUserGroups()
+
+    let schedulerWakeup = Wakeup(clock: clock)
+    let outboxWakeup = Wakeup(clock: clock)
+    let desk = IncidentDesk(
+        store: store, library: configuration.library, settings: configuration.settings, clock: clock,
+        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups,
+        changed: {
+            await schedulerWakeup.signal()
+            await outboxWakeup.signal()
+        }
+    )
+    let responder = RunbookResponder(library: configuration.library)
+    let commands = SlashCommandController(
+        responder: responder, runbookCommands: configuration.runbookCommands,
+        incidentCommands: configuration.incidentCommands, desk: desk
+    )
+    let interactions = InteractionsController(responder: responder, desk: desk, responses: ResponseURLClient(client: httpClient))
+    let events = SlackEventsController(responder: responder, poster: transport, logger: logger)
+
+    let router = Router(context: BotRequestContext.self)
+    router.middlewares.add(ErrorLoggingMiddleware())
+    HealthController(library: configuration.library).addRoutes(to: router)
+    StatusPageController(store: store, clock: clock, times: times, page: try StatusPageTemplate()).addRoutes(to: router)
+    let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
+        signature: SlackSignature(signingSecret: configuration.signingSecret),
+        maxBodySize: configuration.maxBodySize,
+        clock: clock
+    ))
+    commands.addRoutes(to: slack)
+    events.addRoutes(to: slack)
+    interactions.addRoutes(to: slack)
+
+    // Shut down last (services stop in reverse order), after the sender's in-flight deliveries.
+    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    services.append(EscalationScheduler(store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger))
+    services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger))
+    if let appToken = configuration.slack.appToken {
         services.append(SocketModeService(
-            connector: SocketModeConnector(apiURL: socketMode.apiURL, appToken: socketMode.appToken, client: .shared),
-            dispatcher: EnvelopeDispatcher(commands: handlers.commands, interactions: handlers.interactions, events: handlers.events),
-            logger: logger, pingInterval: socketMode.pingInterval
+            api: slackAPI, appToken: appToken,
+            dispatcher: EnvelopeDispatcher(commands: commands, interactions: interactions, events: events),
+            clock: clock, logger: logger, pingInterval: configuration.slack.pingInterval
         ))
     }
     return Application(
@@ -36,70 +88,43 @@ public func buildApplication(
     )
 }
 
-/// The handlers for what Slack sends, shared by the HTTP endpoints and Socket Mode.
-struct SlackHandlers: Sendable {
-    let commands: SlashCommandController
-    let interactions: InteractionsController
-    let events: SlackEventsController
+/// Runs the bot until SIGTERM or SIGINT, then stops within the configured limits.
+public func run(_ application: some ApplicationProtocol, configuration: BotConfiguration, logger: Logger) async throws {
+    var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    group.maximumGracefulShutdownDuration = configuration.shutdown.graceful
+    group.maximumCancellationDuration = configuration.shutdown.cancellation
+    try await ServiceGroup(configuration: group).run()
+}
 
-    init(configuration: BotConfiguration, library: RunbookLibrary, incidents: IncidentRuntime?) {
-        let responder = RunbookResponder(library: library)
-        commands = SlashCommandController(
-            responder: responder, runbookCommands: configuration.runbookCommands,
-            incidentCommands: configuration.incidentCommands,
-            desk: incidents?.desk
-        )
-        interactions = InteractionsController(responder: responder, desk: incidents?.desk, responses: ResponseURLClient(client: .shared))
-        events = SlackEventsController(responder: responder, poster: incidents?.poster)
+/// Shuts the HTTP client down when the bot stops, never in a `deinit`.
+struct HTTPClientService: Service, CustomStringConvertible {
+    let client: HTTPClient
+    var description: String { "HTTPClientService" }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
     }
 }
 
-/// The routes, separate from the server so benchmarks can add their own beside them.
-public func buildRouter(
-    configuration: BotConfiguration,
-    library: RunbookLibrary,
-    incidents: IncidentRuntime? = nil,
-    now: @escaping @Sendable () -> Int64,
-    extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void = { _ in }
-) -> Router<BotRequestContext> {
-    buildRouter(
-        configuration: configuration, library: library, incidents: incidents,
-        handlers: SlackHandlers(configuration: configuration, library: library, incidents: incidents),
-        now: now, extraSlackRoutes: extraSlackRoutes
-    )
-}
-
-func buildRouter(
-    configuration: BotConfiguration,
-    library: RunbookLibrary,
-    incidents: IncidentRuntime?,
-    handlers: SlackHandlers,
-    now: @escaping @Sendable () -> Int64,
-    extraSlackRoutes: (RouterGroup<BotRequestContext>) -> Void
-) -> Router<BotRequestContext> {
-    let router = Router(context: BotRequestContext.self)
-    router.middlewares.add(ErrorLoggingMiddleware())
-
-    let runbookCount = library.runbooks.count
-    let entryCount = library.index.entryCount
-    router.get("healthz") { _, _ -> Response in
-        Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\",\"runbooks\":\(runbookCount),\"entries\":\(entryCount)}"))
-        )
+/// `GET /healthz`: the bot is up, and how many runbooks and entries it serves.
+struct HealthController: Sendable {
+    struct Health: Encodable {
+        var status = "ok"
+        var runbooks: Int
+        var entries: Int
     }
 
-    incidents?.statusPage.addRoutes(to: router)
+    let health: Health
 
-    let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
-        signature: SlackSignature(signingSecret: configuration.signingSecret),
-        maxBodySize: configuration.maxBodySize,
-        now: now
-    ))
-    handlers.commands.addRoutes(to: slack)
-    handlers.events.addRoutes(to: slack)
-    handlers.interactions.addRoutes(to: slack)
-    extraSlackRoutes(slack)
-    return router
+    init(library: RunbookLibrary) {
+        health = Health(runbooks: library.runbooks.count, entries: library.index.entryCount)
+    }
+
+    func addRoutes(to router: Router<BotRequestContext>) {
+        let body = (try? JSONEncoder().encode(health)) ?? Data()
+        router.get("healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
 }

@@ -1,40 +1,78 @@
-/// Everything the server needs to run, read once at the edge (CLI flags and environment).
+import Foundation
+import Incidents
+import PagerDuty
+import RunbookModel
+import Slack
+
+/// Everything the bot needs to run, read once at the edge (the CLI: flags, environment,
+/// bot-config). Every default is written here and nowhere else.
 public struct BotConfiguration: Sendable {
-    public var host: String
-    public var port: Int
+    /// The loaded runbooks and `bot.yaml`.
+    public var library: RunbookLibrary
+    public var settings: BotSettings
+
+    public var host = "127.0.0.1"
+    public var port = 3000
+    /// The local signing secret and, unless `databasePath` says otherwise, the database.
+    public var dataDirectory = "./.runbook-bot"
+    public var databasePath: String?
+    /// `SLACK_SIGNING_SECRET`, or the local secret: every Slack request is verified with it.
     public var signingSecret: String
     /// Slack sends a few kilobytes at most; anything much larger is not Slack.
-    public var maxBodySize: Int
-    /// The slash commands answered with runbook lookups.
-    public var runbookCommands: Set<String>
-    /// The slash commands that run incidents.
-    public var incidentCommands: Set<String>
-    /// Set when `SLACK_APP_TOKEN` is: Slack is also reached over a Socket Mode websocket.
-    public var socketMode: SocketModeConfiguration?
+    public var maxBodySize = 64 * 1024
+    /// The slash commands answered with runbook lookups, and those that run incidents.
+    public var runbookCommands: Set<String> = ["/runbook"]
+    public var incidentCommands: Set<String> = ["/incident"]
+    public var slack = SlackSettings()
+    public var pagerDuty = PagerDutySettings()
+    public var shutdown = ShutdownLimits()
 
-    public init(
-        host: String = "127.0.0.1", port: Int = 3000, signingSecret: String, maxBodySize: Int = 64 * 1024,
-        runbookCommands: Set<String> = ["/runbook"], incidentCommands: Set<String> = ["/incident"]
-    ) {
-        self.incidentCommands = incidentCommands
-        self.host = host
-        self.port = port
+    public init(library: RunbookLibrary, settings: BotSettings = BotSettings(), signingSecret: String) {
+        self.library = library
+        self.settings = settings
         self.signingSecret = signingSecret
-        self.maxBodySize = maxBodySize
-        self.runbookCommands = runbookCommands
     }
+
+    public struct SlackSettings: Sendable {
+        /// `SLACK_BOT_TOKEN`; without it messages are logged, not sent (local mode).
+        public var botToken: String?
+        public var apiURL = SlackWebAPI.defaultBaseURL
+        /// `SLACK_APP_TOKEN` (`xapp-…`, scope `connections:write`): also connect over Socket Mode.
+        public var appToken: String?
+        /// How often Socket Mode pings; a link silent for a whole interval after a ping is replaced.
+        public var pingInterval: Duration = .seconds(10)
+
+        public init() {}
+    }
+
+    public struct PagerDutySettings: Sendable {
+        /// `PAGERDUTY_ROUTING_KEY`; without it pages are logged, not sent.
+        public var routingKey: String?
+        public var eventsURL = PagerDutyEvents.defaultBaseURL
+
+        public init() {}
+    }
+
+    /// How long a stop may take: in-flight deliveries finish within `graceful`; whatever is
+    /// still running after that is cancelled, and given `cancellation` more.
+    public struct ShutdownLimits: Sendable {
+        public var graceful: Duration = .seconds(15)
+        public var cancellation: Duration = .seconds(5)
+
+        public init() {}
+    }
+
+    public var resolvedDatabasePath: String {
+        databasePath ?? (dataDirectory as NSString).appendingPathComponent("incidents.sqlite")
+    }
+
+    /// Without a bot token nothing is sent: cards, pings and pages go to the log.
+    public var isLocalMode: Bool { slack.botToken == nil }
 }
 
-public struct SocketModeConfiguration: Sendable {
-    /// The app-level token (`xapp-…`, scope `connections:write`).
-    public var appToken: String
-    public var apiURL: String
-    /// How often to ping; a link silent for a whole interval after a ping is replaced.
-    public var pingInterval: Duration
-
-    public init(appToken: String, apiURL: String = "https://slack.com/api/", pingInterval: Duration = .seconds(10)) {
-        self.appToken = appToken
-        self.apiURL = apiURL
-        self.pingInterval = pingInterval
+extension BotConfiguration: CustomStringConvertible {
+    /// Never the secrets: service lifecycle and start-up logs describe what they are given.
+    public var description: String {
+        "BotConfiguration(\(host):\(port), data \(dataDirectory), \(isLocalMode ? "local mode" : "Slack"), credentials redacted)"
     }
 }

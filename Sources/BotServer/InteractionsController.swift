@@ -12,7 +12,7 @@ struct InteractionsController: Sendable {
     static let shareActionID = "runbook_share"
 
     let responder: RunbookResponder
-    let desk: IncidentDesk?
+    let desk: IncidentDesk
     let responses: ResponseURLClient
     /// A redelivered click carries the same `action_ts`: it is handled once.
     let seen = SeenEvents(capacity: 10_000)
@@ -21,37 +21,27 @@ struct InteractionsController: Sendable {
         group.post("interactions", use: handle)
     }
 
-    struct Click {
-        var user: String
-        var channel: String
-        var responseURL: String?
-        var actionID: String
-        var value: String
-        var actionTS: String
-    }
-
     @Sendable func handle(_ request: Request, context: BotRequestContext) async throws -> Response {
         guard let body = context.verifiedSlackBody,
               let fields = try? body.withUnsafeReadableBytes({ try FormBody.decode($0) }),
               let payload = fields["payload"],
-              let json = try? JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any]
+              let interaction = try? JSONDecoder().decode(InteractionPayload.self, from: Data(payload.utf8))
         else {
             context.logger.notice("rejected Slack request", metadata: ["status": "400", "reason": "not an interaction payload"])
             return .jsonError(.badRequest, "not an interaction payload")
         }
-        await handle(interaction: json, logger: context.logger)
+        await handle(interaction, logger: context.logger)
         return Response(status: .ok)
     }
 
     /// Runs an interaction payload, however it arrived (HTTP or Socket Mode).
-    func handle(interaction json: [String: Any], logger: Logger) async {
-        guard json["type"] as? String == "block_actions" else { return }
-        for click in Self.clicks(in: json) where seen.firstTime("\(click.user)|\(click.actionTS)|\(click.actionID)|\(click.value)") {
+    func handle(_ interaction: InteractionPayload, logger: Logger) async {
+        for click in interaction.clicks where seen.firstTime(click.deduplicationKey) {
             await run(click, logger: logger)
         }
     }
 
-    private func run(_ click: Click, logger: Logger) async {
+    private func run(_ click: InteractionPayload.Click, logger: Logger) async {
         if click.actionID == Self.shareActionID {
             var answer = responder.answer(RunbookCommand(text: click.value))
             answer.visibility = .channel
@@ -60,7 +50,7 @@ struct InteractionsController: Sendable {
             logger.info("button handled", metadata: ["action": "share", "entry": "\(answer.entry?.description ?? "-")", "user": "\(click.user)"])
             return
         }
-        guard let desk, let action = IncidentDesk.CardAction(actionID: click.actionID, value: click.value) else {
+        guard let action = CardAction(actionID: click.actionID, value: click.value) else {
             logger.notice("unknown button", metadata: ["action_id": "\(click.actionID)"])
             return
         }
@@ -71,20 +61,6 @@ struct InteractionsController: Sendable {
         // The card updates itself through the outbox; only a refusal needs telling.
         if !reply.succeeded, let url = click.responseURL {
             await responses.post(CardRenderer.message(for: reply.card, responseType: .ephemeral), to: url, logger: logger)
-        }
-    }
-
-    static func clicks(in json: [String: Any]) -> [Click] {
-        guard let user = (json["user"] as? [String: Any])?["id"] as? String else { return [] }
-        let channel = (json["channel"] as? [String: Any])?["id"] as? String
-            ?? (json["container"] as? [String: Any])?["channel_id"] as? String ?? ""
-        let responseURL = json["response_url"] as? String
-        return ((json["actions"] as? [[String: Any]]) ?? []).compactMap { action in
-            guard let actionID = action["action_id"] as? String, let value = action["value"] as? String else { return nil }
-            return Click(
-                user: user, channel: channel, responseURL: responseURL, actionID: actionID, value: value,
-                actionTS: action["action_ts"] as? String ?? ""
-            )
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Slack
 
 /// The signing secret for local mode: when no `SLACK_SIGNING_SECRET` is set, the bot makes
 /// its own, keeps it in the data directory readable by the owner only, and still verifies
@@ -48,7 +49,7 @@ public enum LocalSigningSecret {
             throw Failure.cannotCreate(path: path, reason: "\(error)")
         }
         var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let secret = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
         guard FileManager.default.createFile(
             atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]
         ) else {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import Slack
@@ -11,7 +12,7 @@ struct ResponseURLClient: Sendable {
     func post(_ message: SlackMessage, replaceOriginal: Bool = false, to url: String, logger: Logger) async {
         var message = message
         message.replaceOriginal = replaceOriginal
-        let body = message.jsonBytes()
+        guard let body = try? JSONEncoder().encode(message) else { return }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")

@@ -1,5 +1,7 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import Incidents
 import NIOCore
 import Logging
 import Slack
@@ -12,7 +14,7 @@ struct SlackVerificationMiddleware: RouterMiddleware {
 
     let signature: SlackSignature
     let maxBodySize: Int
-    let now: @Sendable () -> Int64
+    let clock: any BotClock
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -33,7 +35,7 @@ struct SlackVerificationMiddleware: RouterMiddleware {
                     body: bytes,
                     timestamp: request.headers[.slackRequestTimestamp],
                     signature: request.headers[.slackSignature],
-                    now: now()
+                    now: clock.now().milliseconds / 1000
                 )
                 return nil
             } catch {
@@ -62,19 +64,12 @@ extension HTTPField.Name {
 extension Response {
     /// `{"error": "…"}` with the given status, the shape Slack's SDKs answer errors with.
     static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        var escaped = ""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case _ where scalar.value < 0x20: escaped += " "
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
+        struct ErrorBody: Encodable { var error: String }
+        let body = (try? JSONEncoder().encode(ErrorBody(error: message))) ?? Data(#"{"error":"error"}"#.utf8)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: "{\"error\":\"\(escaped)\"}"))
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
         )
     }
 }

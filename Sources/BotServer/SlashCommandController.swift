@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Incidents
 import Logging
@@ -10,8 +11,7 @@ struct SlashCommandController: Sendable {
     let responder: RunbookResponder
     let runbookCommands: Set<String>
     let incidentCommands: Set<String>
-    /// Nil when the bot runs without incident support.
-    let desk: IncidentDesk?
+    let desk: IncidentDesk
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -57,21 +57,20 @@ struct SlashCommandController: Sendable {
             let answer = responder.answer(RunbookCommand(text: payload.text))
             reply = replies.reply(for: answer.identity) {
                 let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
-                let message = CardRenderer.message(
-                    for: answer.card(), responseType: responseType, source: sourceHint(answer), buttons: shareButton(answer)
-                )
-                return ByteBuffer(bytes: message.jsonBytes())
+                var card = answer.card()
+                card.buttons += shareButton(answer)
+                return Self.encode(CardRenderer.message(for: card, responseType: responseType, source: sourceHint(answer)))
             }
             entry = answer.entry?.description ?? "-"
             found = "\(answer.found)"
-        } else if incidentCommands.contains(payload.command), let desk {
+        } else if incidentCommands.contains(payload.command) {
             let result = await desk.handle(IncidentCommand(text: payload.text), actor: payload.userID, channel: payload.channelID ?? "")
-            reply = ByteBuffer(bytes: CardRenderer.message(for: result.card, responseType: .ephemeral).jsonBytes())
+            reply = Self.encode(CardRenderer.message(for: result.card, responseType: .ephemeral))
             entry = result.incidentID ?? "-"
             found = result.succeeded ? "done" : "refused"
         } else {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
-            reply = ByteBuffer(bytes: CardRenderer.message(for: card, responseType: .ephemeral).jsonBytes())
+            reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
         }
         logger.info("slash command handled", metadata: [
             "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
@@ -81,9 +80,13 @@ struct SlashCommandController: Sendable {
     }
 
     /// A private answer about an entry can be shared with the channel in one click.
-    private func shareButton(_ answer: RunbookResponder.Answer) -> [Button] {
+    private func shareButton(_ answer: RunbookResponder.Answer) -> [Card.Button] {
         guard answer.found, answer.visibility == .onlyRequester, let entry = answer.entry else { return [] }
-        return [Button("Share in channel", actionID: InteractionsController.shareActionID, value: responder.directCommand(for: entry))]
+        return [Card.Button("Share in channel", action: InteractionsController.shareActionID, value: responder.directCommand(for: entry))]
+    }
+
+    static func encode(_ message: SlackMessage) -> ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder().encode(message)) ?? Data(#"{"text":"could not render the reply"}"#.utf8))
     }
 
     private func sourceHint(_ answer: RunbookResponder.Answer) -> String? {

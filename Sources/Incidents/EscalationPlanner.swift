@@ -59,29 +59,32 @@ public enum EscalationPlanner {
                 let level = policy.levels[incident.levelsReached]
                 incident.levelsReached += 1
                 incident.lastLevelReachedAt = now
-                let reason = level.afterSeconds == 0
-                    ? "incident declared"
-                    : "not \(policy.runsWhile == .unresolved ? "resolved" : "acknowledged") after \(duration(level.afterSeconds))"
+                let reason: EscalationReason = level.afterSeconds == 0
+                    ? .declared
+                    : .notHandled(afterSeconds: level.afterSeconds, runsWhile: policy.runsWhile)
                 transition.effects.append(.notifyLevel(level: level.level, reason: reason))
                 transition.timeline.append(TimelineEntry(
-                    at: now, actor: IncidentMachine.bot, kind: .escalated, text: "level \(level.level) (\(level.name)) reached: \(reason)"
+                    at: now, actor: IncidentMachine.bot, kind: .escalated,
+                    text: "level \(level.level) (\(level.name)) reached: \(IncidentNotice.describe(reason))"
                 ))
             } else {
                 incident.repeatsDone += 1
                 let last = policy.levels[policy.levels.count - 1]
-                let of = policy.repeatAfterLast?.times.map { " of \($0)" } ?? ""
-                let reason = "still open: repeat \(incident.repeatsDone)\(of)"
+                let reason = EscalationReason.repeated(number: incident.repeatsDone, of: policy.repeatAfterLast?.times)
                 transition.effects.append(.notifyLevel(level: last.level, reason: reason))
-                transition.timeline.append(TimelineEntry(at: now, actor: IncidentMachine.bot, kind: .escalated, text: "level \(last.level) (\(last.name)) again: \(reason)"))
+                transition.timeline.append(TimelineEntry(
+                    at: now, actor: IncidentMachine.bot, kind: .escalated,
+                    text: "level \(last.level) (\(last.name)) again: \(IncidentNotice.describe(reason))"
+                ))
             }
             transition.incident = incident
             levelChanged = true
             if nextEscalation(incident) == nil, chainRuns(incident) {
-                let reason = policy.repeatAfterLast == nil
-                    ? "last escalation level reached; the chain stops here"
-                    : "last escalation level repeated as configured; the chain stops here"
+                let reason: ChainStopReason = policy.repeatAfterLast == nil ? .lastLevelReached : .repeatsDone
                 transition.effects.append(.chainStopped(reason: reason))
-                transition.timeline.append(TimelineEntry(at: now, actor: IncidentMachine.bot, kind: .chainStopped, text: reason))
+                transition.timeline.append(TimelineEntry(
+                    at: now, actor: IncidentMachine.bot, kind: .chainStopped, text: IncidentNotice.describe(reason).description
+                ))
             }
         }
         if levelChanged { transition.effects.append(.updateCard) }
@@ -90,9 +93,5 @@ public enum EscalationPlanner {
             transition.effects.append(.reminder)
             transition.timeline.append(TimelineEntry(at: now, actor: IncidentMachine.bot, kind: .reminder, text: "reminded the thread: no status update"))
         }
-    }
-
-    static func duration(_ seconds: Int) -> String {
-        RunbookDuration(seconds: seconds).description
     }
 }

@@ -1,24 +1,5 @@
 import RunbookModel
 
-/// How bad an incident is. `critical` is the runbook's critical path: customer-facing or
-/// financial impact, everything at once.
-public enum IncidentSeverity: String, Codable, CaseIterable, Sendable, Comparable {
-    case critical, sev1, sev2, sev3, sev4
-
-    /// The severity a failure mode's runbook severity implies.
-    public init(_ severity: Severity) {
-        switch severity {
-        case .critical: self = .critical
-        case .high: self = .sev2
-        case .medium: self = .sev3
-        case .low: self = .sev4
-        }
-    }
-
-    private var rank: Int { Self.allCases.firstIndex(of: self)! }
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
-}
-
 public enum IncidentState: String, Codable, Sendable {
     case triggered, acknowledged, resolved
 }
@@ -43,6 +24,16 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
         Timestamp(milliseconds: self.milliseconds + milliseconds)
     }
 
+    public func adding(_ duration: Duration) -> Timestamp {
+        let (seconds, attoseconds) = duration.components
+        return adding(milliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// How long from `self` until `later` (negative when `later` is earlier).
+    public func duration(until later: Timestamp) -> Duration {
+        .milliseconds(later.milliseconds - milliseconds)
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.milliseconds < rhs.milliseconds }
     public var description: String { "\(milliseconds)ms" }
 }
@@ -52,17 +43,38 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
 public struct NotifyTarget: Codable, Hashable, Sendable {
     public var contactID: String
     public var name: String
-    /// Slack mention (`<@U…>`, `<!subteam^S…>`, `<#C…>`) or plain `#channel` / `@handle`.
-    public var slack: String?
+    /// Where to reach them in chat; each chat renders the mention its own way.
+    public var chat: ChatAddress?
     public var email: String?
     public var pagerDutyURL: String?
 
-    public init(contactID: String, name: String, slack: String? = nil, email: String? = nil, pagerDutyURL: String? = nil) {
+    public init(contactID: String, name: String, chat: ChatAddress? = nil, email: String? = nil, pagerDutyURL: String? = nil) {
         self.contactID = contactID
         self.name = name
-        self.slack = slack
+        self.chat = chat
         self.email = email
         self.pagerDutyURL = pagerDutyURL
+    }
+}
+
+/// One of a failure mode's immediate actions, as the incident keeps it: what to do, and
+/// the exact command or link when the runbook gives one.
+public struct ImmediateAction: Codable, Hashable, Sendable {
+    public var text: String
+    public var command: String?
+    public var link: String?
+
+    public init(text: String, command: String? = nil, link: String? = nil) {
+        self.text = text
+        self.command = command
+        self.link = link
+    }
+
+    /// From the runbook: the condition and sub-steps are folded into the text.
+    public init(_ action: Action) {
+        var text = action.when.map { "If \($0): \(action.text)" } ?? action.text
+        if !action.steps.isEmpty { text += " (" + action.steps.joined(separator: "; ") + ")" }
+        self.init(text: text, command: action.command, link: action.link)
     }
 }
 
@@ -145,15 +157,7 @@ public struct PolicySnapshot: Codable, Hashable, Sendable {
 
 extension NotifyTarget {
     public init(contact: Contact) {
-        let slack: String? = switch contact.slack {
-        case .user(let id): "<@\(id)>"
-        case .userGroup(let id): "<!subteam^\(id)>"
-        case .channel(let id): "<#\(id)>"
-        case .channelName(let name): "#\(name)"
-        case .handle(let name): "@\(name)"
-        case nil: nil
-        }
-        self.init(contactID: contact.id, name: contact.name, slack: slack, email: contact.email, pagerDutyURL: contact.pagerDuty?.url)
+        self.init(contactID: contact.id, name: contact.name, chat: contact.slack, email: contact.email, pagerDutyURL: contact.pagerDuty?.url)
     }
 }
 
@@ -176,7 +180,7 @@ public struct Incident: Codable, Hashable, Sendable {
     public var failureModeID: String?
     public var failureModeTitle: String?
     /// The failure mode's immediate actions, repeated in every ping.
-    public var immediateActions: [String]
+    public var immediateActions: [ImmediateAction]
     public var policy: PolicySnapshot
     /// Escalation levels reached so far (level 1 is reached at declaration when it is due at 0m).
     public var levelsReached: Int
@@ -195,5 +199,4 @@ public struct Incident: Codable, Hashable, Sendable {
     public static func id(number: Int) -> String { "INC-\(number)" }
 
     public var isOpen: Bool { state != .resolved }
-    public var currentLevel: Int { levelsReached }
 }

@@ -1,13 +1,68 @@
 import RunbookModel
 
-/// Replies to `/incident` commands, as cards. Every card about an incident names its id.
-enum IncidentCards {
+/// Every view of an incident, as neutral cards: the card posted in its channel, the replies
+/// to `/incident`, and the pieces the thread messages share. Chats render these; nothing
+/// here knows any chat's markup.
+public enum IncidentCards {
+    // MARK: The incident's own card, posted in its channel and updated in place
+
+    public static func card(_ incident: Incident, times: TimeFormatter) -> Card {
+        var about: [Card.Item] = [
+            .field("State", stateLine(incident)),
+            .field("Severity", "\(incident.severity.rawValue)"),
+            .field("Declared", "\(times.format(incident.declaredAt)) by \(actor: incident.declaredBy)"),
+        ]
+        if let title = incident.failureModeTitle, let id = incident.failureModeID {
+            about.append(.hint("Runbook: \(title)", command: "/runbook \(id)"))
+        }
+        if let status = incident.lastStatusText {
+            about.append(.field("Latest update", Card.Text(status)))
+        }
+        var sections = [Card.Section(nil, about)]
+        if !incident.immediateActions.isEmpty {
+            sections.append(Card.Section("Immediate actions", actionSteps(incident)))
+        }
+        var card = Card(title: "\(incident.id): \(incident.title)", subtitle: "Incident · \(incident.policy.system)", sections: sections)
+        if incident.isOpen {
+            card.buttons = buttons(incident)
+            card.footer = ["/incident update \(incident.id) <status> · /incident show \(incident.id)"]
+        }
+        return card
+    }
+
+    /// Acknowledge (while triggered), Escalate now (while levels remain), Resolve.
+    static func buttons(_ incident: Incident) -> [Card.Button] {
+        var buttons: [Card.Button] = []
+        if incident.state == .triggered {
+            buttons.append(Card.Button("Acknowledge", action: CardAction.acknowledgeID, value: incident.id))
+        }
+        if incident.levelsReached < incident.policy.levels.count {
+            buttons.append(Card.Button(
+                "Escalate now", action: CardAction.escalateID, value: "\(incident.id)@\(incident.levelsReached)", style: .danger
+            ))
+        }
+        buttons.append(Card.Button("Resolve", action: CardAction.resolveID, value: incident.id, style: .primary))
+        return buttons
+    }
+
+    /// The immediate actions as numbered steps, each with its command or link.
+    public static func actionSteps(_ incident: Incident) -> [Card.Item] {
+        incident.immediateActions.enumerated().map { index, action in
+            var children: [Card.Item] = []
+            if let command = action.command { children.append(.command(command)) }
+            let text = action.link.map { Card.Text([.plain(action.text + " "), .link($0, url: $0)]) } ?? Card.Text(action.text)
+            return .step(index + 1, text, children)
+        }
+    }
+
+    // MARK: Replies to /incident
+
     static func declared(_ incident: Incident) -> Card {
-        var items: [Card.Item] = [.field("Severity", incident.severity.rawValue)]
+        var items: [Card.Item] = [.field("Severity", "\(incident.severity.rawValue)")]
         if let title = incident.failureModeTitle, let id = incident.failureModeID {
             items.append(.hint("Runbook: \(title)", command: "/runbook \(id)"))
         }
-        items.append(.field("Escalation", chainSummary(incident)))
+        items.append(.field("Escalation", Card.Text(chainSummary(incident))))
         items.append(.text("The incident card is being posted in this channel; escalation pings go in its thread."))
         return Card(title: "\(incident.id) declared: \(incident.title)", subtitle: "Incident · \(incident.policy.system)",
                     sections: [Card.Section(nil, items)])
@@ -33,9 +88,9 @@ enum IncidentCards {
     static func detail(_ incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], now: Timestamp, times: TimeFormatter) -> Card {
         var about: [Card.Item] = [
             .field("State", stateLine(incident)),
-            .field("Severity", incident.severity.rawValue),
-            .field("Declared", "\(times.format(incident.declaredAt)) by \(mention(incident.declaredBy)) in <#\(incident.channel)>"),
-            .field("Escalation", chainSummary(incident)),
+            .field("Severity", "\(incident.severity.rawValue)"),
+            .field("Declared", "\(times.format(incident.declaredAt)) by \(actor: incident.declaredBy) in \(mention: .channel(id: incident.channel))"),
+            .field("Escalation", Card.Text(chainSummary(incident))),
         ]
         if let title = incident.failureModeTitle, let id = incident.failureModeID {
             about.append(.hint("Runbook: \(title)", command: "/runbook \(id)"))
@@ -45,13 +100,10 @@ enum IncidentCards {
         }
         var sections = [Card.Section(nil, about)]
         if !incident.immediateActions.isEmpty {
-            sections.append(Card.Section("Immediate actions", incident.immediateActions.enumerated().map { index, action in
-                let lines = action.split(separator: "\n", maxSplits: 1).map(String.init)
-                return .step(index + 1, lines[0], lines.count > 1 ? [.command(lines[1])] : [])
-            }))
+            sections.append(Card.Section("Immediate actions", actionSteps(incident)))
         }
         sections.append(Card.Section("Timeline", timeline.map { entry in
-            .text("\(times.format(entry.at)) · \(mention(entry.actor)) · \(entry.text)")
+            .text("\(times.format(entry.at)) · \(actor: entry.actor) · \(entry.text)")
         }))
         let failed = deliveries.filter { $0.status == .failed }
         let pending = deliveries.filter { $0.status == .pending }
@@ -66,18 +118,21 @@ enum IncidentCards {
 
     static func help(problem: String?) -> Card {
         var sections: [Card.Section] = []
-        if let problem { sections.append(Card.Section(nil, [.text(problem)])) }
-        sections.append(Card.Section("Commands", IncidentCommand.usage.map { .field($0.form, $0.meaning) }))
+        if let problem { sections.append(Card.Section(nil, [.text(Card.Text(problem))])) }
+        sections.append(Card.Section("Commands", IncidentCommand.Verb.allCases.map { .field($0.form, Card.Text($0.meaning)) }))
         sections.append(Card.Section(nil, [.text("The id may be left out when this channel has exactly one open incident.")]))
         return Card(title: "runbook-bot: incidents", sections: sections)
     }
 
-    static func stateLine(_ incident: Incident) -> String {
+    // MARK: Shared pieces
+
+    /// "triggered, level 1 of 3", "acknowledged by @alex, level 2 of 3", "resolved by @sam".
+    public static func stateLine(_ incident: Incident) -> Card.Text {
         let level = incident.levelsReached > 0 ? ", level \(incident.levelsReached) of \(incident.policy.levels.count)" : ""
         switch incident.state {
         case .triggered: return "triggered\(level)"
-        case .acknowledged: return "acknowledged by \(mention(incident.acknowledgedBy ?? "?"))\(level)"
-        case .resolved: return "resolved by \(mention(incident.resolvedBy ?? "?"))"
+        case .acknowledged: return "acknowledged by \(actor: incident.acknowledgedBy ?? "?")\(level)"
+        case .resolved: return "resolved by \(actor: incident.resolvedBy ?? "?")"
         }
     }
 
@@ -86,8 +141,15 @@ enum IncidentCards {
         let condition = incident.policy.runsWhile == .unresolved ? "until resolved" : "until acknowledged"
         return levels.joined(separator: " → ") + " (\(condition))"
     }
+}
 
-    static func mention(_ actor: String) -> String {
-        actor == IncidentMachine.bot ? actor : "<@\(actor)>"
+extension Card.Text.StringInterpolation {
+    /// Someone who acted: a mention of a person, or the bot by name.
+    public mutating func appendInterpolation(actor: String) {
+        if actor == IncidentMachine.bot || actor == "?" {
+            appendInterpolation(actor)
+        } else {
+            appendInterpolation(mention: .user(id: actor))
+        }
     }
 }

@@ -1,3 +1,5 @@
+import RunbookModel
+
 /// What someone asked `/incident` for, parsed from the command text in one place.
 public enum IncidentCommand: Equatable, Sendable {
     case declare(severity: IncidentSeverity?, text: String)
@@ -9,13 +11,77 @@ public enum IncidentCommand: Equatable, Sendable {
     case show(id: String?)
     case help(problem: String?)
 
+    /// Every verb `/incident` knows, with the words that name it and its line in the help.
+    /// Parsing and the help both come from here, so neither can miss a command.
+    public enum Verb: CaseIterable, Sendable {
+        case declare, acknowledge, update, escalate, resolve, list, show, help
+
+        /// The first word is the one the help shows; the rest are accepted too.
+        public var words: [String] {
+            switch self {
+            case .declare: ["declare", "start", "new", "open"]
+            case .acknowledge: ["ack", "acknowledge"]
+            case .update: ["update", "status"]
+            case .escalate: ["escalate"]
+            case .resolve: ["resolve", "close", "resolved"]
+            case .list: ["list", "ls"]
+            case .show: ["show", "status?", "info"]
+            case .help: ["help", "usage", "?"]
+            }
+        }
+
+        public var form: String {
+            switch self {
+            case .declare: "/incident declare [sev1|sev2|sev3|sev4|critical] <what is happening>"
+            case .acknowledge: "/incident ack [id]"
+            case .update: "/incident update [id] <status text>"
+            case .escalate: "/incident escalate [id]"
+            case .resolve: "/incident resolve [id] [note]"
+            case .list: "/incident list"
+            case .show: "/incident show [id]"
+            case .help: "/incident help"
+            }
+        }
+
+        public var meaning: String {
+            switch self {
+            case .declare: "start an incident; the text is matched against the runbooks"
+            case .acknowledge: "acknowledge"
+            case .update: "post a status update to the thread and the status channels"
+            case .escalate: "go to the next escalation level now"
+            case .resolve: "resolve; stops the escalation"
+            case .list: "open incidents"
+            case .show: "the incident card and its timeline"
+            case .help: "this help"
+            }
+        }
+
+        init?(word: String) {
+            guard let verb = Self.allCases.first(where: { $0.words.contains(word) }) else { return nil }
+            self = verb
+        }
+    }
+
+    public var verb: Verb {
+        switch self {
+        case .declare: .declare
+        case .acknowledge: .acknowledge
+        case .update: .update
+        case .escalate: .escalate
+        case .resolve: .resolve
+        case .list: .list
+        case .show: .show
+        case .help: .help
+        }
+    }
+
     public init(text: String) {
         var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         guard !words.isEmpty else {
             self = .help(problem: nil)
             return
         }
-        let verb = words.removeFirst().lowercased()
+        let word = words.removeFirst().lowercased()
         /// An incident id in first position, normalised to `INC-<n>`.
         func takeID() -> String? {
             guard let first = words.first, let id = Self.normalizedID(first) else { return nil }
@@ -24,31 +90,31 @@ public enum IncidentCommand: Equatable, Sendable {
         }
         var rest: String { words.joined(separator: " ") }
 
+        guard let verb = Verb(word: word) else {
+            self = .help(problem: "unknown subcommand '\(word)'")
+            return
+        }
         switch verb {
-        case "declare", "start", "new", "open":
+        case .declare:
             let severity = words.first.flatMap { IncidentSeverity(rawValue: $0.lowercased()) }
             if severity != nil { words.removeFirst() }
-            self = rest.isEmpty
-                ? .help(problem: "say what is happening: /incident declare [sev1|sev2|sev3|sev4|critical] <what is happening>")
-                : .declare(severity: severity, text: rest)
-        case "ack", "acknowledge":
+            self = rest.isEmpty ? .help(problem: "say what is happening: \(verb.form)") : .declare(severity: severity, text: rest)
+        case .acknowledge:
             self = .acknowledge(id: takeID())
-        case "update", "status":
+        case .update:
             let id = takeID()
-            self = rest.isEmpty ? .help(problem: "say what the status is: /incident update [id] <status text>") : .update(id: id, text: rest)
-        case "escalate":
+            self = rest.isEmpty ? .help(problem: "say what the status is: \(verb.form)") : .update(id: id, text: rest)
+        case .escalate:
             self = .escalate(id: takeID())
-        case "resolve", "close", "resolved":
+        case .resolve:
             let id = takeID()
             self = .resolve(id: id, note: rest.isEmpty ? nil : rest)
-        case "list", "ls":
+        case .list:
             self = .list
-        case "show", "status?", "info":
+        case .show:
             self = .show(id: takeID())
-        case "help", "usage", "?":
+        case .help:
             self = .help(problem: nil)
-        default:
-            self = .help(problem: "unknown subcommand '\(verb)'")
         }
     }
 
@@ -59,16 +125,4 @@ public enum IncidentCommand: Equatable, Sendable {
         guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy(\.isNumber), let number = Int(digits), number > 0 else { return nil }
         return Incident.id(number: number)
     }
-
-    /// The usage text, one line per form. A test checks every case is listed.
-    public static let usage: [(form: String, meaning: String)] = [
-        ("/incident declare [sev1|sev2|sev3|sev4|critical] <what is happening>", "start an incident; the text is matched against the runbooks"),
-        ("/incident ack [id]", "acknowledge"),
-        ("/incident update [id] <status text>", "post a status update to the thread and the status channels"),
-        ("/incident escalate [id]", "go to the next escalation level now"),
-        ("/incident resolve [id] [note]", "resolve; stops the escalation"),
-        ("/incident list", "open incidents"),
-        ("/incident show [id]", "the incident card and its timeline"),
-        ("/incident help", "this help"),
-    ]
 }

@@ -1,4 +1,6 @@
-/// Something that happens to an incident. Every event has an actor: a Slack user id, or
+import RunbookModel
+
+/// Something that happens to an incident. Every event has an actor: a chat user id, or
 /// `runbook-bot` for what the bot does on its own.
 public enum IncidentEvent: Sendable, Equatable {
     case acknowledge(by: String)
@@ -28,6 +30,29 @@ public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// Why a level was notified. Kept as data so each chat can mention the actor its own way.
+public enum EscalationReason: Codable, Hashable, Sendable {
+    /// The level is due when the incident starts.
+    case declared
+    /// The level's time came while the incident was still unresolved (or unacknowledged).
+    case notHandled(afterSeconds: Int, runsWhile: EscalationCondition)
+    case byHand(by: String)
+    /// After the last level, the last level again.
+    case repeated(number: Int, of: Int?)
+    /// Written as text by a version of the bot from before reasons were data.
+    case recorded(text: String)
+}
+
+/// Why the escalation chain stopped.
+public enum ChainStopReason: Codable, Hashable, Sendable {
+    /// Acknowledged, and the runbook escalates only while unacknowledged.
+    case acknowledged(by: String)
+    case lastLevelReached
+    case repeatsDone
+    /// Written as text by a version of the bot from before reasons were data.
+    case recorded(text: String)
+}
+
 /// One line of an incident's history.
 public struct TimelineEntry: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
@@ -55,13 +80,13 @@ public enum Effect: Codable, Hashable, Sendable {
     /// Update the card in place to show state and level.
     case updateCard
     /// Ping a level's targets in the thread, also broadcast to the channel.
-    case notifyLevel(level: Int, reason: String)
+    case notifyLevel(level: Int, reason: EscalationReason)
     /// The critical path: all levels and critical targets at once.
     case notifyCritical
     case statusUpdate(text: String)
     case reminder
     case resolvedNotice
-    case chainStopped(reason: String)
+    case chainStopped(reason: ChainStopReason)
     case pageTrigger
     case pageResolve
 }

@@ -1,3 +1,5 @@
+import RunbookModel
+
 import Foundation
 
 /// The incident state machine: `triggered → acknowledged → resolved`, every transition
@@ -14,13 +16,13 @@ public enum IncidentMachine {
         public var declaredBy: String
         public var failureModeID: String?
         public var failureModeTitle: String?
-        public var immediateActions: [String]
+        public var immediateActions: [ImmediateAction]
         public var policy: PolicySnapshot
         public var reminderSeconds: Int?
 
         public init(
             title: String, severity: IncidentSeverity, channel: String, declaredBy: String,
-            failureModeID: String? = nil, failureModeTitle: String? = nil, immediateActions: [String] = [],
+            failureModeID: String? = nil, failureModeTitle: String? = nil, immediateActions: [ImmediateAction] = [],
             policy: PolicySnapshot, reminderSeconds: Int? = nil
         ) {
             self.title = title
@@ -80,7 +82,7 @@ public enum IncidentMachine {
             var effects: [Effect] = [.updateCard]
             var timeline = [TimelineEntry(at: now, actor: actor, kind: .acknowledged, text: "acknowledged")]
             if incident.policy.runsWhile == .unacknowledged, chainWasRunning {
-                effects.append(.chainStopped(reason: "acknowledged by \(actor): escalation stops (this runbook escalates while unacknowledged)"))
+                effects.append(.chainStopped(reason: .acknowledged(by: actor)))
                 timeline.append(TimelineEntry(at: now, actor: bot, kind: .chainStopped, text: "escalation stopped: acknowledged"))
             }
             return Transition(incident: incident, timeline: timeline, effects: effects)
@@ -108,7 +110,7 @@ public enum IncidentMachine {
             return Transition(
                 incident: incident,
                 timeline: [TimelineEntry(at: now, actor: actor, kind: .escalated, text: "escalated to level \(level.level) (\(level.name)) by hand")],
-                effects: [.notifyLevel(level: level.level, reason: "escalated by hand by \(actor)"), .updateCard]
+                effects: [.notifyLevel(level: level.level, reason: .byHand(by: actor)), .updateCard]
             )
 
         case .resolve(let actor, let note):

@@ -78,6 +78,18 @@ public struct Change: Sendable {
     }
 }
 
+/// What `IncidentStore.update` did.
+public enum UpdateResult: Sendable {
+    case notFound
+    /// The change decided there was nothing to do; nothing was saved.
+    case unchanged
+    case saved(Change)
+
+    public var saved: Change? {
+        if case .saved(let change) = self { change } else { nil }
+    }
+}
+
 /// Durable incident state. Every method that changes state does so in one transaction:
 /// the incident, its timeline lines, its next deadline and its outbox deliveries are saved
 /// together or not at all.
@@ -86,8 +98,8 @@ public protocol IncidentStore: Sendable {
     func declare(_ make: @Sendable (Int) throws -> Change) async throws -> Incident
 
     /// Loads the incident, lets `change` decide, saves the result. `change` returning nil
-    /// saves nothing. Returns nil when there is no such incident.
-    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> Change??
+    /// saves nothing.
+    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> UpdateResult
 
     func incident(_ id: String) async throws -> Incident?
     /// Open incidents, oldest first; only those declared in `channel` when given.

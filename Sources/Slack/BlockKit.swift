@@ -1,3 +1,5 @@
+import RunbookModel
+
 /// The subset of Slack's Block Kit the bot sends, as plain Codable values.
 public struct SlackMessage: Codable, Sendable, Equatable {
     public enum ResponseType: String, Codable, Sendable {
@@ -100,6 +102,10 @@ public struct Button: Codable, Sendable, Equatable {
     /// `primary` (green) or `danger` (red); nil for the default.
     public var style: String?
 
+    public init(_ button: Card.Button) {
+        self.init(button.label, actionID: button.action, value: button.value, style: button.style?.rawValue)
+    }
+
     public init(_ label: String, actionID: String, value: String, style: String? = nil) {
         self.text = TextObject(type: "plain_text", text: label, emoji: true)
         self.actionID = actionID
@@ -129,7 +135,6 @@ public enum SlackLimits {
     public static let blocksPerMessage = 50
     public static let sectionText = 3000
     public static let headerText = 150
-    public static let contextElements = 10
     /// Slack truncates longer `text`; ours only carries the notification and fallback.
     public static let fallbackText = 3000
 }

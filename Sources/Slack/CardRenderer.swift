@@ -3,10 +3,8 @@ import RunbookModel
 /// Renders a card as a Slack message: header, severity at a glance, one section block per
 /// card section, small print in a context block; always inside Slack's limits.
 public enum CardRenderer {
-    public static func message(
-        for card: Card, responseType: SlackMessage.ResponseType?, source: String? = nil, buttons: [Button] = []
-    ) -> SlackMessage {
-        SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source, buttons: buttons))
+    public static func message(for card: Card, responseType: SlackMessage.ResponseType?, source: String? = nil) -> SlackMessage {
+        SlackMessage(responseType: responseType, text: fallbackText(for: card), blocks: blocks(for: card, source: source))
     }
 
     /// The notification and fallback text: the title on the first line, then what to know
@@ -16,23 +14,24 @@ public enum CardRenderer {
         var summary = card
         summary.sections = Array(card.sections.prefix(1))
         summary.footer = []
+        summary.buttons = []
         let escaped = PlainTextRenderer.render(summary).slackEscaped
         guard escaped.utf8.count > SlackLimits.fallbackText else { return escaped }
         return cut(escaped, toBytes: SlackLimits.fallbackText - 4) + "\n…"
     }
 
-    public static func blocks(for card: Card, source: String? = nil, buttons: [Button] = []) -> [Block] {
+    public static func blocks(for card: Card, source: String? = nil) -> [Block] {
         var head: [Block] = [.header(cut(card.title, toCharacters: SlackLimits.headerText))]
         var glance: [String] = []
         if let severity = card.severity { glance.append("\(emoji(for: severity)) *\(severity.label)*") }
-        if let subtitle = card.subtitle { glance.append(subtitle.slackEscaped) }
+        if let subtitle = card.subtitle { glance.append(SlackMarkup.render(subtitle)) }
         if !glance.isEmpty { head.append(.context([glance.joined(separator: "  ·  ")])) }
 
         var body: [Block] = []
         for section in card.sections {
             body += sectionBlocks(section)
         }
-        var tail: [Block] = buttons.isEmpty ? [] : [.actions(buttons)]
+        var tail: [Block] = card.buttons.isEmpty ? [] : [.actions(card.buttons.map(Button.init))]
         if !card.footer.isEmpty { tail.append(.context([card.footer.map(\.slackEscaped).joined(separator: " · ")])) }
 
         let room = SlackLimits.blocksPerMessage - head.count - tail.count
@@ -68,19 +67,18 @@ public enum CardRenderer {
     static func render(_ item: Card.Item, indent: String) -> String {
         switch item {
         case .text(let text):
-            return indent + text.slackEscapedKeepingMentions
+            return indent + SlackMarkup.render(text)
         case .field(let label, let value):
-            return "\(indent)*\(label.slackEscaped):* \(value.slackEscapedKeepingMentions)"
+            return "\(indent)*\(label.slackEscaped):* \(SlackMarkup.render(value))"
         case .bullet(let text):
-            return "\(indent)• \(text.slackEscapedKeepingMentions)"
+            return "\(indent)• \(SlackMarkup.render(text))"
         case .step(let number, let text, let children):
-            let lines = ["\(indent)*\(number).* \(text.slackEscapedKeepingMentions)"] + children.map { render($0, indent: indent + "      ") }
+            let lines = ["\(indent)*\(number).* \(SlackMarkup.render(text))"] + children.map { render($0, indent: indent + "      ") }
             return lines.joined(separator: "\n")
         case .command(let command):
             return "```\(command.slackEscaped)```"
         case .link(let text, let url):
-            let safe = url.contains("|") || url.contains(">") || url.contains("<") ? url.slackEscaped : "<\(url)|\(text.slackEscaped)>"
-            return "\(indent)\(text.slackEscaped): \(safe)"
+            return "\(indent)\(text.slackEscaped): \(SlackMarkup.link(text, url: url))"
         case .hint(let text, let command):
             return "\(indent)\(text.slackEscaped) → `\(command.slackEscaped)`"
         }

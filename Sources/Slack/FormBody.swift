@@ -113,7 +113,7 @@ public enum FormBody {
     }
 
     private static func hexValue(_ byte: UInt8?) -> UInt8? {
-        byte.flatMap(SlackSignature.hexValue)
+        byte.flatMap(Hex.value)
     }
 
     private static func escape(_ text: String) -> String {
@@ -127,7 +127,7 @@ public enum FormBody {
             case UInt8(ascii: " "):
                 out += "+"
             default:
-                out += "%" + SlackSignature.hex([byte]).uppercased()
+                out += "%" + Hex.encode([byte]).uppercased()
             }
         }
         return out

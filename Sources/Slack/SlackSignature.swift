@@ -64,7 +64,7 @@ public struct SlackSignature: Sendable {
     /// The `X-Slack-Signature` value Slack would send for this body at this timestamp.
     public func signature(timestamp: String, body: [UInt8]) -> String {
         let bytes = body.withUnsafeBytes { mac(timestamp: timestamp, body: $0) }
-        return "v0=" + Self.hex(bytes)
+        return "v0=" + Hex.encode(bytes)
     }
 
     private func mac(timestamp: String, body: UnsafeRawBufferPointer) -> [UInt8] {
@@ -84,32 +84,11 @@ public struct SlackSignature: Sendable {
         bytes.reserveCapacity(32)
         var index = 3
         while index < 67 {
-            guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return nil }
+            guard let high = Hex.value(of: utf8[index]), let low = Hex.value(of: utf8[index + 1]) else { return nil }
             bytes.append(high << 4 | low)
             index += 2
         }
         return bytes
-    }
-
-    /// The value of one hex digit, either case.
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Compares without an early exit, so timing reveals nothing about where bytes differ.

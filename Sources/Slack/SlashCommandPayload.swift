@@ -1,5 +1,6 @@
-/// The fields of a slash-command request that the bot uses.
-public struct SlashCommandPayload: Sendable, Equatable {
+/// The fields of a slash-command request that the bot uses: a signed form over HTTP, or a
+/// JSON object inside a Socket Mode envelope.
+public struct SlashCommandPayload: Sendable, Equatable, Decodable {
     public var command: String
     public var text: String
     public var userID: String
@@ -33,6 +34,21 @@ public struct SlashCommandPayload: Sendable, Equatable {
             case .missingField(let name): "missing field '\(name)'"
             }
         }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case command, text
+        case userID = "user_id", userName = "user_name", channelID = "channel_id", channelName = "channel_name"
+        case teamID = "team_id", responseURL = "response_url", triggerID = "trigger_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var fields: [String: String] = [:]
+        for key in [CodingKeys.command, .text, .userID, .userName, .channelID, .channelName, .teamID, .responseURL, .triggerID] {
+            fields[key.rawValue] = try? container.decodeIfPresent(String.self, forKey: key)
+        }
+        try self.init(fields: fields)
     }
 
     /// Reads the form fields Slack (and Mattermost) send; `text` may be absent or empty.

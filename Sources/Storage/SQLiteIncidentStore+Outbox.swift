@@ -13,7 +13,7 @@ extension SQLiteIncidentStore {
         """
 
     public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
-        try await dbPool.read { db in
+        try await database.read { db in
             try OutboxRow.fetchAll(
                 db, sql: "\(Self.queueHeads) WHERE outbox.next_attempt_at <= ? ORDER BY outbox.id",
                 arguments: [now.milliseconds]
@@ -23,14 +23,14 @@ extension SQLiteIncidentStore {
 
     public func nextDeliveryAttempt() async throws -> Timestamp? {
         // Over queue heads only: a later row of a waiting queue cannot go before its head.
-        try await dbPool.read { db in
+        try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM (\(Self.queueHeads))")
                 .map(Timestamp.init(milliseconds:))
         }
     }
 
     public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
-        try await dbPool.write { db in
+        try await database.write { db in
             guard var row = try Self.pendingRow(message, in: db) else { return }
             row.status = DeliveryRecord.Status.delivered.rawValue
             row.deliveredAt = at.milliseconds
@@ -47,7 +47,7 @@ extension SQLiteIncidentStore {
     }
 
     public func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
-        try await dbPool.write { db in
+        try await database.write { db in
             guard var row = try Self.pendingRow(message, in: db) else { return }
             row.attempts += 1
             row.nextAttemptAt = retryAt.milliseconds
@@ -57,7 +57,7 @@ extension SQLiteIncidentStore {
     }
 
     public func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
-        try await dbPool.write { db in
+        try await database.write { db in
             guard var row = try Self.pendingRow(message, in: db) else { return }
             row.status = DeliveryRecord.Status.failed.rawValue
             row.attempts += 1

@@ -55,6 +55,7 @@ enum Schema {
             // Finds each queue's oldest pending row without scanning delivered history.
             try db.create(index: "outbox_status_queue_id", on: "outbox", columns: ["status", "queue", "id"])
         }
+        migrator.registerMigration("v2-chat-neutral", migrate: ChatNeutralMigration.migrate)
         return migrator
     }
 }

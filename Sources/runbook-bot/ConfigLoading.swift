@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Incidents
 import RunbookModel
 
 struct ConfigOptions: ParsableArguments {
@@ -8,7 +9,8 @@ struct ConfigOptions: ParsableArguments {
 }
 
 enum ConfigLoading {
-    static var today: CalendarDate { CalendarDate(unixSeconds: Int64(Date().timeIntervalSince1970)) }
+    /// Today, for staleness warnings: the one clock's date.
+    static var today: CalendarDate { CalendarDate(unixSeconds: SystemClock().now().milliseconds / 1000) }
 
     /// Loads the runbooks, printing every diagnostic to standard error.
     /// Exits with status 1 when there are errors, after printing all of them.

@@ -1,14 +1,15 @@
 import ArgumentParser
 import BotServer
+import Configuration
 import Foundation
-import Hummingbird
+import Incidents
 import Logging
 import RunbookModel
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the bot's HTTP listener for Slack slash commands."
+        abstract: "Run the bot: the HTTP listener for Slack, the escalation scheduler and the outbox."
     )
 
     @OptionGroup var config: ConfigOptions
@@ -22,12 +23,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the bot keeps its state (local signing secret, databases).")
     var dataDirectory = "./.runbook-bot"
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: LOG_LEVEL, else info).")
+    var logLevel: String?
 
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw ValidationError("unknown log level '\(logLevel)'")
+        // The environment is read here, once; everything below gets plain values.
+        let environment = ConfigReader(provider: EnvironmentVariablesProvider(
+            secretsSpecifier: .specific(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PAGERDUTY_ROUTING_KEY"])
+        ))
+        func value(_ key: ConfigKey, secret: Bool = false) -> String? {
+            environment.string(forKey: key, isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let levelName = logLevel ?? value("log.level") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("unknown log level '\(levelName)'")
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
@@ -38,40 +47,37 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
 
         let (library, settings) = try ConfigLoading.loadWithSettingsOrExit(config)
-        let secret = try signingSecret(logger: logger)
         logger.info("runbooks loaded", metadata: [
             "systems": "\(library.runbooks.map(\.system.id).joined(separator: ","))",
             "entries": "\(library.index.entryCount)",
         ])
-
         var configuration = BotConfiguration(
-            host: host, port: port, signingSecret: secret
+            library: library, settings: settings,
+            signingSecret: try signingSecret(value("slack.signing.secret", secret: true), logger: logger)
         )
-        let environment = ProcessInfo.processInfo.environment
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        if let appToken = value("SLACK_APP_TOKEN") {
-            configuration.socketMode = SocketModeConfiguration(appToken: appToken, apiURL: value("SLACK_API_URL") ?? "https://slack.com/api/")
-            logger.info("Socket Mode: SLACK_APP_TOKEN is set; connecting out to Slack as well as listening for HTTP")
-        }
-        let incidentConfiguration = IncidentConfiguration(
-            databasePath: (dataDirectory as NSString).appendingPathComponent("incidents.sqlite"),
-            slackBotToken: value("SLACK_BOT_TOKEN"),
-            slackAPIURL: value("SLACK_API_URL") ?? "https://slack.com/api/",
-            pagerDutyRoutingKey: value("PAGERDUTY_ROUTING_KEY"),
-            pagerDutyEventsURL: value("PAGERDUTY_EVENTS_URL") ?? "https://events.pagerduty.com"
-        )
-        if incidentConfiguration.slackBotToken == nil {
+        configuration.host = host
+        configuration.port = port
+        configuration.dataDirectory = dataDirectory
+        configuration.slack.botToken = value("slack.bot.token", secret: true)
+        configuration.slack.appToken = value("slack.app.token", secret: true)
+        if let url = value("slack.api.url") { configuration.slack.apiURL = url }
+        configuration.pagerDuty.routingKey = value("pagerduty.routing.key", secret: true)
+        if let url = value("pagerduty.events.url") { configuration.pagerDuty.eventsURL = url }
+
+        if configuration.isLocalMode {
             logger.notice("local mode: SLACK_BOT_TOKEN is not set; incident messages are written to this log, marked [local mode: not sent]")
         }
-        let incidents = try IncidentRuntime(configuration: incidentConfiguration, library: library, settings: settings, logger: logger)
-        let app = buildApplication(configuration: configuration, library: library, logger: logger, incidents: incidents)
-        try await app.runService()
+        if configuration.slack.appToken != nil {
+            logger.info("Socket Mode: SLACK_APP_TOKEN is set; connecting out to Slack as well as listening for HTTP")
+        }
+        let app = try buildApplication(configuration, logger: logger)
+        try await BotServer.run(app, configuration: configuration, logger: logger)
     }
 
     /// `SLACK_SIGNING_SECRET`, or in local mode a generated secret kept in the data directory.
     /// Verification is never switched off.
-    private func signingSecret(logger: Logger) throws -> String {
-        if let secret = ProcessInfo.processInfo.environment["SLACK_SIGNING_SECRET"], !secret.isEmpty {
+    private func signingSecret(_ fromEnvironment: String?, logger: Logger) throws -> String {
+        if let secret = fromEnvironment {
             logger.info("Slack mode: verifying requests with SLACK_SIGNING_SECRET")
             return secret
         }

@@ -3,9 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Incidents
 import Logging
 import RunbookModel
 import Slack
+import Storage
 import TestSupport
 import Testing
 
@@ -24,6 +26,12 @@ struct IncidentFlowTests {
         let client: any TestClientProtocol
         let fake: FakeSlackAndPagerDuty
         let logs: LogRecorder
+        let clock: any BotClock
+        /// The bot's database, opened beside it: what the bot has durably decided.
+        let store: SQLiteIncidentStore
+
+        /// Now on the bot's clock, as Slack would stamp a request.
+        var timestamp: Int64 { clock.now().milliseconds / 1000 }
 
         /// Sends a slash command signed now; returns the reply's text.
         @discardableResult
@@ -35,7 +43,7 @@ struct IncidentFlowTests {
         func message(_ command: String, _ text: String, user: String = "U0ALEX") async throws -> SlackMessage {
             let body = Fixture.slashCommandBody(command: command, text: text)
                 .replacingOccurrences(of: "user_id=U123", with: "user_id=\(user)")
-            let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970))
+            let headers = Fixture.signedHeaders(body: body, timestamp: timestamp)
             return try await client.execute(uri: "/slack/commands", method: .post, headers: headers, body: ByteBuffer(string: body)) {
                 #expect($0.status == .ok)
                 return try JSONDecoder().decode(SlackMessage.self, from: Data(String(buffer: $0.body).utf8))
@@ -43,7 +51,10 @@ struct IncidentFlowTests {
         }
     }
 
-    func withBot(settings: String = IncidentFlowTests.settings, _ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
+    func withBot(
+        settings: String = IncidentFlowTests.settings, clock: any BotClock = SystemClock(),
+        _ body: @escaping @Sendable (Bot) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("incident-flow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
@@ -55,20 +66,18 @@ struct IncidentFlowTests {
         let fake = FakeSlackAndPagerDuty()
         try await fake.start()
         let logs = LogRecorder()
-        let runtime = try IncidentRuntime(
-            configuration: IncidentConfiguration(
-                databasePath: directory + "/data/incidents.sqlite", slackBotToken: "xoxb-test", slackAPIURL: fake.slackURL,
-                pagerDutyRoutingKey: "R0KEY", pagerDutyEventsURL: fake.pagerDutyURL
-            ),
-            library: library, settings: loaded.settings, logger: logs.logger()
-        )
-        let app = buildApplication(
-            configuration: BotConfiguration(host: "127.0.0.1", port: 0, signingSecret: Fixture.secret),
-            library: library, logger: logs.logger(), incidents: runtime
-        )
+        var configuration = BotConfiguration(library: library, settings: loaded.settings, signingSecret: Fixture.secret)
+        configuration.port = 0
+        configuration.dataDirectory = directory + "/data"
+        configuration.slack.botToken = "xoxb-test"
+        configuration.slack.apiURL = fake.slackURL
+        configuration.pagerDuty.routingKey = "R0KEY"
+        configuration.pagerDuty.eventsURL = fake.pagerDutyURL
+        let app = try buildApplication(configuration, logger: logs.logger(), clock: clock)
+        let store = try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
         do {
             try await app.test(.live) { client in
-                try await body(Bot(client: client, fake: fake, logs: logs))
+                try await body(Bot(client: client, fake: fake, logs: logs, clock: clock, store: store))
             }
         } catch {
             await fake.stop()
@@ -108,12 +117,14 @@ struct IncidentFlowTests {
             try await bot.send("/incident", "ack")
             let resolved = try await bot.send("/incident", "resolve INC-1 backlog replayed")
             #expect(resolved.hasPrefix("INC-1 resolved"))
-            try await Task.sleep(for: .milliseconds(Int(max(0, 4.8 - Date().timeIntervalSince(declared)) * 1000)))
+            // Resolved: nothing is left for the scheduler, so level 3 can never be sent.
+            #expect(try await bot.store.incident("INC-1")?.state == .resolved)
+            #expect(try await bot.store.nextDeadline() == nil)
             #expect(!bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 3") == true })
             #expect(await eventually {
-                bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" && $0.json["text"]?.contains(":white_check_mark:") == true }
+                bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" && $0.json["text"]?.contains("✅") == true }
             })
-            let threadResolution = bot.fake.slackPosts.first { $0.json["thread_ts"] == cardTS && $0.json["text"]?.contains(":white_check_mark:") == true }
+            let threadResolution = bot.fake.slackPosts.first { $0.json["thread_ts"] == cardTS && $0.json["text"]?.contains("✅") == true }
             #expect(threadResolution?.json["text"]?.contains("backlog replayed") == true)
             // Each level was pinged exactly once.
             for level in ["escalated to *level 1", "escalated to *level 2"] {
@@ -149,7 +160,9 @@ struct IncidentFlowTests {
             #expect(await eventually {
                 bot.logs.all.contains { $0.message == "outbox: delivery failed for good" && $0.metadata["reason"] == "channel_not_found" }
             })
-            try await Task.sleep(for: .milliseconds(500))
+            // The card's delivery is recorded as failed: it is no longer pending, so nothing retries it.
+            let card = try #require(try await bot.store.deliveries("INC-1").first { $0.delivery.effect == .postCard })
+            #expect(card.status == .failed && card.attempts == 1)
             let cardAttempts = bot.fake.all.filter { $0.path == "/api/chat.postMessage" && $0.json["thread_ts"] == nil && $0.json["channel"] == "C123" }
             #expect(cardAttempts.count == 1)
             let shown = try await bot.message("/incident", "show INC-1")
@@ -256,7 +269,7 @@ struct IncidentFlowTests {
     @Test func mentionsAreAnsweredInTheirThreadOncePerEvent() async throws {
         try await withBot { bot in
             func post(_ json: String, retry: String? = nil, secret: String = Fixture.secret) async throws -> (HTTPResponse.Status, String) {
-                var headers = Fixture.signedHeaders(body: json, timestamp: Int64(Date().timeIntervalSince1970), secret: secret)
+                var headers = Fixture.signedHeaders(body: json, timestamp: bot.timestamp, secret: secret)
                 headers[.contentType] = "application/json"
                 if let retry { headers[HTTPField.Name("X-Slack-Retry-Num")!] = retry }
                 return try await bot.client.execute(uri: "/slack/events", method: .post, headers: headers, body: ByteBuffer(string: json)) {
@@ -276,7 +289,7 @@ struct IncidentFlowTests {
 
             // Slack's retry of the same event is acknowledged and not answered again.
             #expect(try await post(mention, retry: "1").0 == .ok)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await eventually { !bot.logs.messages("Slack event already handled").isEmpty })
             #expect(bot.fake.slackPosts.filter { $0.json["channel"] == "C0INC" }.count == 1)
 
             #expect(try await post(mention.replacingOccurrences(of: "Ev0MENTION", with: "Ev0FORGED"), secret: "guess").0 == .unauthorized)
@@ -295,7 +308,7 @@ struct IncidentFlowTests {
                     "trigger_id":"1.2.3","actions":[{"action_id":"\(actionID)","block_id":"b","type":"button","value":"\(value)","action_ts":"\(actionTS)"}]}
                     """
                 let body = FormBody.encode([("payload", payload)])
-                let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970), secret: secret)
+                let headers = Fixture.signedHeaders(body: body, timestamp: bot.timestamp, secret: secret)
                 return try await bot.client.execute(uri: "/slack/interactions", method: .post, headers: headers, body: ByteBuffer(string: body)) {
                     $0.status
                 }
@@ -318,7 +331,10 @@ struct IncidentFlowTests {
             #expect(try await click("incident_escalate", "INC-1@1", actionTS: "2.2") == .ok)
             #expect(await eventually { bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 2") == true } })
             #expect(await eventually { bot.fake.responses.contains { $0.json["text"]?.contains("already been escalated") == true } })
-            try await Task.sleep(for: .milliseconds(300))
+            // One level-2 notification was ever queued, and the outbox has drained: one ping.
+            let queued = try await bot.store.deliveries("INC-1").filter { if case .notifyLevel(2, _) = $0.delivery.effect { true } else { false } }
+            #expect(queued.count == 1)
+            #expect(await eventually { (try? await bot.store.deliveries("INC-1").allSatisfy { $0.status == .delivered }) == true })
             #expect(bot.fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level 2") == true }.count == 1)
 
             #expect(try await click("incident_resolve", "INC-1", actionTS: "3.1", secret: "forged") == .unauthorized)
@@ -339,7 +355,7 @@ struct IncidentFlowTests {
                 "actions":[{"action_id":"\(share.actionID)","type":"button","value":"\(share.value)","action_ts":"9.1"}]}
                 """
             let body = FormBody.encode([("payload", payload)])
-            let headers = Fixture.signedHeaders(body: body, timestamp: Int64(Date().timeIntervalSince1970))
+            let headers = Fixture.signedHeaders(body: body, timestamp: bot.timestamp)
             try await bot.client.execute(uri: "/slack/interactions", method: .post, headers: headers, body: ByteBuffer(string: body)) {
                 #expect($0.status == .ok)
             }

@@ -3,10 +3,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Incidents
 import Logging
 import RunbookModel
 import Slack
 import Synchronization
+import TestSupport
 
 /// Log lines recorded in memory, so tests can assert on what the bot logged.
 final class LogRecorder: Sendable {
@@ -75,13 +77,13 @@ enum Fixture {
         return library
     }()
 
-    static func application(logs: LogRecorder, maxBodySize: Int = 64 * 1024) -> some ApplicationProtocol {
-        buildApplication(
-            configuration: BotConfiguration(host: "127.0.0.1", port: 0, signingSecret: secret, maxBodySize: maxBodySize),
-            library: library,
-            logger: logs.logger(),
-            now: { now }
-        )
+    /// The bot on the sample runbook, its clock at `now`, its data in a fresh directory.
+    static func application(logs: LogRecorder, maxBodySize: Int = 64 * 1024) throws -> some ApplicationProtocol {
+        var configuration = BotConfiguration(library: library, signingSecret: secret)
+        configuration.port = 0
+        configuration.maxBodySize = maxBodySize
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bot-\(UUID().uuidString)").path
+        return try buildApplication(configuration, logger: logs.logger(), clock: TestClock(now: Timestamp(milliseconds: now * 1000)))
     }
 
     static func slashCommandBody(command: String = "/runbook", text: String) -> String {

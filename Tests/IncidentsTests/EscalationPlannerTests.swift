@@ -9,14 +9,14 @@ struct EscalationPlannerTests {
         #expect(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 899)) == nil)
 
         let second = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 900)))
-        #expect(second.effects == [.notifyLevel(level: 2, reason: "not resolved after 15m"), .updateCard])
+        #expect(second.effects == [.notifyLevel(level: 2, reason: .notHandled(afterSeconds: 900, runsWhile: .unresolved)), .updateCard])
         incident = second.incident
         #expect(EscalationPlanner.nextDeadline(incident) == Fixtures.at(seconds: 1800))
 
         let third = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 1800)))
         #expect(third.effects == [
-            .notifyLevel(level: 3, reason: "not resolved after 30m"),
-            .chainStopped(reason: "last escalation level reached; the chain stops here"),
+            .notifyLevel(level: 3, reason: .notHandled(afterSeconds: 1800, runsWhile: .unresolved)),
+            .chainStopped(reason: .lastLevelReached),
             .updateCard,
         ])
         #expect(EscalationPlanner.nextDeadline(third.incident) == nil)
@@ -55,10 +55,10 @@ struct EscalationPlannerTests {
         incident = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 60))).incident
         #expect(EscalationPlanner.nextEscalation(incident) == Fixtures.at(seconds: 180))
         let first = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 180)))
-        #expect(first.effects.first == .notifyLevel(level: 2, reason: "still open: repeat 1 of 2"))
+        #expect(first.effects.first == .notifyLevel(level: 2, reason: .repeated(number: 1, of: 2)))
         #expect(EscalationPlanner.nextEscalation(first.incident) == Fixtures.at(seconds: 300))
         let second = try #require(EscalationPlanner.due(first.incident, at: Fixtures.at(seconds: 300)))
-        #expect(second.effects.contains(.chainStopped(reason: "last escalation level repeated as configured; the chain stops here")))
+        #expect(second.effects.contains(.chainStopped(reason: .repeatsDone)))
         #expect(EscalationPlanner.nextEscalation(second.incident) == nil)
     }
 
@@ -82,5 +82,14 @@ struct EscalationPlannerTests {
         policy.levels[1].afterSeconds = 60
         #expect(incident.policy.levels[1].afterSeconds == 900)
         #expect(EscalationPlanner.nextDeadline(incident) == Fixtures.at(seconds: 900))
+    }
+
+    @Test func reasonsReadAsTheTimelineShowsThem() {
+        #expect(IncidentNotice.describe(EscalationReason.notHandled(afterSeconds: 900, runsWhile: .unresolved)).description == "not resolved after 15m")
+        #expect(IncidentNotice.describe(EscalationReason.notHandled(afterSeconds: 1800, runsWhile: .unacknowledged)).description == "not acknowledged after 30m")
+        #expect(IncidentNotice.describe(EscalationReason.repeated(number: 1, of: 2)).description == "still open: repeat 1 of 2")
+        #expect(IncidentNotice.describe(ChainStopReason.lastLevelReached).description == "last escalation level reached; the chain stops here")
+        // An actor is a mention, not a name baked into the text.
+        #expect(IncidentNotice.describe(EscalationReason.byHand(by: "U0ALEX")).spans.contains(.mention(.user(id: "U0ALEX"))))
     }
 }

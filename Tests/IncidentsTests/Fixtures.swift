@@ -15,7 +15,7 @@ enum Fixtures {
             levels: levels.enumerated().map { index, after in
                 PolicySnapshot.Level(
                     level: index + 1, name: "Level \(index + 1)", afterSeconds: after,
-                    targets: [NotifyTarget(contactID: "c\(index + 1)", name: "Contact \(index + 1)", slack: "<@U\(index + 1)>")],
+                    targets: [NotifyTarget(contactID: "c\(index + 1)", name: "Contact \(index + 1)", chat: .user(id: "U0\(index + 1)"))],
                     may: []
                 )
             },

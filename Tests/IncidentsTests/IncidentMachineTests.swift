@@ -7,7 +7,7 @@ struct IncidentMachineTests {
         #expect(transition.incident.id == "INC-1")
         #expect(transition.incident.state == .triggered)
         #expect(transition.incident.levelsReached == 1)
-        #expect(transition.effects == [.postCard, .notifyLevel(level: 1, reason: "incident declared")])
+        #expect(transition.effects == [.postCard, .notifyLevel(level: 1, reason: .declared)])
         #expect(transition.timeline.map(\.kind) == [.declared, .escalated])
         #expect(transition.timeline[0].actor == "U9")
     }
@@ -64,7 +64,7 @@ struct IncidentMachineTests {
         let incident = Fixtures.declare().incident
         let escalated = try IncidentMachine.apply(.escalate(by: "U2"), to: incident, at: Fixtures.at(seconds: 60))
         #expect(escalated.incident.levelsReached == 2)
-        #expect(escalated.effects.first == .notifyLevel(level: 2, reason: "escalated by hand by U2"))
+        #expect(escalated.effects.first == .notifyLevel(level: 2, reason: .byHand(by: "U2")))
         // Level 3 keeps its own time: 30 minutes after the start.
         #expect(EscalationPlanner.nextEscalation(escalated.incident) == Fixtures.at(seconds: 1800))
         let top = try IncidentMachine.apply(.escalate(by: "U2"), to: escalated.incident, at: Fixtures.at(seconds: 61)).incident

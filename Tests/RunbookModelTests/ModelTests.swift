@@ -35,14 +35,14 @@ struct CalendarDateTests {
     }
 }
 
-struct SlackAddressTests {
+struct ChatAddressTests {
     @Test func recognisesEachForm() {
-        #expect(SlackAddress(parsing: "U024BE7LH") == .user(id: "U024BE7LH"))
-        #expect(SlackAddress(parsing: "S0614TZR7") == .userGroup(id: "S0614TZR7"))
-        #expect(SlackAddress(parsing: "C061EG9SL") == .channel(id: "C061EG9SL"))
-        #expect(SlackAddress(parsing: "#incidents") == .channelName("incidents"))
-        #expect(SlackAddress(parsing: "@charles") == .handle("charles"))
-        #expect(SlackAddress(parsing: "charles") == nil)
-        #expect(SlackAddress(parsing: "Ufoo") == nil)
+        #expect(ChatAddress(parsing: "U024BE7LH") == .user(id: "U024BE7LH"))
+        #expect(ChatAddress(parsing: "S0614TZR7") == .userGroup(id: "S0614TZR7"))
+        #expect(ChatAddress(parsing: "C061EG9SL") == .channel(id: "C061EG9SL"))
+        #expect(ChatAddress(parsing: "#incidents") == .channelName("incidents"))
+        #expect(ChatAddress(parsing: "@charles") == .handle("charles"))
+        #expect(ChatAddress(parsing: "charles") == nil)
+        #expect(ChatAddress(parsing: "Ufoo") == nil)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Incidents
 import RunbookModel
 import Storage
+import TestSupport
 
 struct Refused: Error {}
 
@@ -16,7 +17,7 @@ enum Fixtures {
         levels: [0, 60, 120].enumerated().map { index, after in
             PolicySnapshot.Level(
                 level: index + 1, name: "Level \(index + 1)", afterSeconds: after,
-                targets: [NotifyTarget(contactID: "c\(index + 1)", name: "Contact \(index + 1)", slack: "<@U\(index + 1)>")]
+                targets: [NotifyTarget(contactID: "c\(index + 1)", name: "Contact \(index + 1)", chat: .user(id: "U0\(index + 1)"))]
             )
         }
     )
@@ -44,7 +45,7 @@ enum Fixtures {
     static func apply(_ event: IncidentEvent, to id: String, at seconds: Int, in store: SQLiteIncidentStore) async throws -> Change? {
         try await store.update(id) { incident in
             Fixtures.change(try IncidentMachine.apply(event, to: incident, at: Fixtures.at(seconds: seconds)))
-        } ?? nil
+        }.saved
     }
 }
 
@@ -59,6 +60,6 @@ func withDatabasePath(_ body: (String) async throws -> Void) async throws {
 /// `withDatabasePath` with a store already open on it.
 func withStore(_ body: (SQLiteIncidentStore) async throws -> Void) async throws {
     try await withDatabasePath { path in
-        try await body(try SQLiteIncidentStore(path: path))
+        try await body(try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start)))
     }
 }

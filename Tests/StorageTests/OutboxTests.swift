@@ -7,7 +7,7 @@ import Testing
     static let deliveries = [
         Delivery(.postCard, to: .incidentChannel),
         Delivery(.statusUpdate(text: "declared"), to: .statusChannel("C9")),
-        Delivery(.notifyLevel(level: 1, reason: "incident declared"), to: .incidentChannel),
+        Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),
     ]
 
     @Test func eachQueueHandsOutItsOldestRowFirst() async throws {
@@ -89,7 +89,7 @@ import Testing
         try await withStore { store in
             try await Fixtures.declare(in: store, deliveries: [
                 Delivery(.postCard, to: .statusChannel("C9")),
-                Delivery(.notifyLevel(level: 1, reason: "incident declared"), to: .incidentChannel),
+                Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),
                 Delivery(.postCard, to: .incidentChannel),
             ])
             let heads = try await store.deliverable(at: Fixtures.start)

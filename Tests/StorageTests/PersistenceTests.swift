@@ -1,5 +1,6 @@
 import Incidents
 import Storage
+import TestSupport
 import Testing
 
 @Suite struct PersistenceTests {
@@ -8,7 +9,7 @@ import Testing
             let before: (Incident?, [TimelineEntry], [DeliveryRecord], Timestamp?)
             let pending: [OutboxMessage]
             do {
-                let store = try SQLiteIncidentStore(path: path)
+                let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
                 try await Fixtures.declare(in: store)
                 try await Fixtures.declare(in: store, channel: "C2")
                 try await Fixtures.apply(.acknowledge(by: "U1"), to: "INC-2", at: 5, in: store)
@@ -22,7 +23,7 @@ import Testing
             #expect(before.3 == Fixtures.at(seconds: 60))
             #expect(pending.count == 2)
 
-            let store = try SQLiteIncidentStore(path: path)
+            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
             #expect(try await store.incident("INC-1") == before.0)
             #expect(try await store.timeline("INC-2") == before.1)
             #expect(try await store.deliveries("INC-2") == before.2)

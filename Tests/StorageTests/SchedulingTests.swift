@@ -15,11 +15,11 @@ import Testing
             let change = try await store.update("INC-1") { incident in
                 EscalationPlanner.due(incident, at: Fixtures.at(seconds: 60)).map { Fixtures.change($0) }
             }
-            let escalated = try #require(change??.transition.incident)
+            let escalated = try #require(change.saved?.transition.incident)
             #expect(escalated.levelsReached == 2)
             #expect(try await store.incident("INC-1")?.levelsReached == 2)
             #expect(try await store.timeline("INC-1").last?.text.hasPrefix("level 2") == true)
-            #expect(try await store.deliveries("INC-1").map(\.delivery.effect).contains(.notifyLevel(level: 2, reason: "not resolved after 1m")))
+            #expect(try await store.deliveries("INC-1").map(\.delivery.effect).contains(.notifyLevel(level: 2, reason: .notHandled(afterSeconds: 60, runsWhile: .unresolved))))
             // The saved deadline moved with the incident.
             #expect(try await store.nextDeadline() == EscalationPlanner.nextDeadline(escalated))
             #expect(try await store.nextDeadline() == Fixtures.at(seconds: 120))

@@ -206,11 +206,11 @@ public final class FakeSlackAndPagerDuty: Sendable {
 }
 
 /// Polls until `condition` holds or `timeout` passes; returns whether it held.
-public func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+public func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
     }
-    return condition()
+    return await condition()
 }

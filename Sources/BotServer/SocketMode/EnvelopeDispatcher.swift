@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import NIOCore
 import Slack
@@ -21,54 +20,32 @@ struct EnvelopeDispatcher: Sendable {
     }
 
     func handle(_ text: String, logger: Logger) async -> Frame {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let type = json["type"] as? String
-        else {
+        guard let envelope = SocketModeEnvelope.decode(text) else {
             logger.warning("Socket Mode: unreadable frame")
             return .ignore
         }
-        switch type {
+        switch envelope.type {
         case "hello": return .hello
-        case "disconnect": return .disconnect(reason: json["reason"] as? String ?? "unknown")
+        case "disconnect": return .disconnect(reason: envelope.reason ?? "unknown")
         default: break
         }
-        guard let envelopeID = json["envelope_id"] as? String else { return .ignore }
+        guard let envelopeID = envelope.envelopeID else { return .ignore }
         guard seen.firstTime(envelopeID) else {
             logger.info("Socket Mode: envelope redelivered, acknowledged again", metadata: ["envelope_id": "\(envelopeID)"])
-            return .acknowledge(Self.acknowledgement(envelopeID, payload: nil))
+            return .acknowledge(SocketModeEnvelope.acknowledgement(envelopeID, payload: nil))
         }
-        let payload = json["payload"] as? [String: Any] ?? [:]
         var reply: ByteBuffer?
-        switch type {
-        case "slash_commands":
-            let fields = payload.compactMapValues { value -> String? in
-                switch value {
-                case let string as String: string
-                case let number as NSNumber: number.stringValue
-                default: nil
-                }
-            }
-            if let command = try? SlashCommandPayload(fields: fields) {
-                reply = await commands.reply(to: command, logger: logger)
-            }
-        case "interactive":
-            await interactions.handle(interaction: payload, logger: logger)
-        case "events_api":
-            events.handle(callback: payload, retry: (json["retry_attempt"] as? NSNumber)?.stringValue, logger: logger)
-        default:
-            logger.info("Socket Mode: envelope type not handled", metadata: ["type": "\(type)"])
+        switch envelope.payload {
+        case .slashCommand(let command):
+            reply = await commands.reply(to: command, logger: logger)
+        case .interaction(let interaction):
+            await interactions.handle(interaction, logger: logger)
+        case .event(let callback):
+            events.handle(callback: callback, retry: envelope.retryAttempt.map(String.init), logger: logger)
+        case .other:
+            logger.info("Socket Mode: envelope type not handled", metadata: ["type": "\(envelope.type)"])
         }
-        let acceptsPayload = json["accepts_response_payload"] as? Bool ?? false
-        return .acknowledge(Self.acknowledgement(envelopeID, payload: acceptsPayload ? reply : nil))
-    }
-
-    /// `{"envelope_id":"…"}`, or `{"envelope_id":"…","payload":{…}}`.
-    static func acknowledgement(_ envelopeID: String, payload: ByteBuffer?) -> String {
-        var frame: [String: Any] = ["envelope_id": envelopeID]
-        if let payload, let reply = try? JSONSerialization.jsonObject(with: Data(buffer: payload)) {
-            frame["payload"] = reply
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: frame)) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        let payload = envelope.acceptsResponsePayload ? reply.map { Array($0.readableBytesView) } : nil
+        return .acknowledge(SocketModeEnvelope.acknowledgement(envelopeID, payload: payload))
     }
 }

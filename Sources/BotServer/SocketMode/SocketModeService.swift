@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import Atomics
-import Foundation
 import HummingbirdWSClient
+import Incidents
 import Logging
 import ServiceLifecycle
+import Slack
 
 /// Slack Socket Mode: the bot dials out over a websocket instead of taking HTTP requests.
 ///
@@ -13,10 +13,36 @@ import ServiceLifecycle
 /// whole interval is dead and is replaced. Failed attempts back off exponentially with
 /// jitter, and `Retry-After` is respected when `apps.connections.open` is rate limited.
 struct SocketModeService: Service {
-    let connector: SocketModeConnector
+    let api: SlackWebAPI
+    /// The app-level token (`xapp-…`).
+    let appToken: String
     let dispatcher: EnvelopeDispatcher
+    let clock: any BotClock
     let logger: Logger
     var pingInterval: Duration = .seconds(10)
+    var backoff = Backoff.reconnect
+
+    /// Why a connection could not be opened.
+    enum OpenFailure: Error, CustomStringConvertible {
+        case rateLimited(retryAfter: Duration?)
+        case refused(String)
+
+        var description: String {
+            switch self {
+            case .rateLimited(let wait): "rate limited; retry after \(wait.map { "\($0)" } ?? "backoff")"
+            case .refused(let reason): reason
+            }
+        }
+    }
+
+    /// `apps.connections.open`: a fresh websocket URL.
+    private func open() async throws(OpenFailure) -> String {
+        switch await api.openConnection(appToken: appToken) {
+        case .ok(let answer): return answer.url
+        case .rateLimited(let retryAfter): throw .rateLimited(retryAfter: retryAfter)
+        case .retryable(let reason), .final(let reason): throw .refused(reason)
+        }
+    }
 
     enum Event: Sendable {
         case greeted(Int, WebSocketOutboundWriter)
@@ -65,7 +91,7 @@ struct SocketModeService: Service {
         var failures = 0
         while !Task.isCancelled {
             do {
-                let url = try await connector.open()
+                let url = try await open()
                 let greeted = ManagedAtomic(false)
                 let configuration = WebSocketClientConfiguration(
                     maxFrameSize: 1 << 20,
@@ -95,15 +121,15 @@ struct SocketModeService: Service {
                 if !greeted.load(ordering: .relaxed) { failures += 1 }
                 logger.info("Socket Mode: connection closed", metadata: ["connection": "\(id)"])
                 break
-            } catch let failure as SocketModeConnector.Failure {
+            } catch let failure as OpenFailure {
                 failures += 1
-                let wait: Duration = if case .rateLimited(let seconds) = failure {
-                    .milliseconds(Int64(seconds * 1000))
+                let wait: Duration = if case .rateLimited(let retryAfter?) = failure {
+                    retryAfter
                 } else {
-                    Self.backoff(failures: failures)
+                    backoff.delay(afterFailures: failures)
                 }
                 logger.warning("Socket Mode: cannot open a connection", metadata: ["reason": "\(failure)", "retry_in": "\(wait)"])
-                try? await Task.sleep(for: wait)
+                try? await clock.sleep(for: wait)
             } catch {
                 failures += 1
                 logger.warning("Socket Mode: connection failed", metadata: ["error": "\(error)", "connection": "\(id)"])
@@ -112,15 +138,9 @@ struct SocketModeService: Service {
         }
         if failures > 0, !Task.isCancelled {
             // A link that failed before it ever worked: wait before the next one is tried.
-            try? await Task.sleep(for: Self.backoff(failures: failures))
+            try? await clock.sleep(for: backoff.delay(afterFailures: failures))
         }
         events.yield(.ended(id))
-    }
-
-    /// About 0.5 s, 1 s, 2 s … up to a minute, each scaled by a random 0.5–1.0.
-    static func backoff(failures: Int) -> Duration {
-        let seconds = min(60.0, pow(2.0, Double(min(failures, 7) - 1))) * Double.random(in: 0.5...1.0)
-        return .milliseconds(Int64(seconds * 1000))
     }
 }
 

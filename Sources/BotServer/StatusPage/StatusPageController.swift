@@ -6,12 +6,13 @@ import Incidents
 /// seven days, public fields only. Unauthenticated by design; it shows nothing private.
 struct StatusPageController: Sendable {
     let store: any IncidentStore
-    let clock: any WallClock
+    let clock: any BotClock
     let times: TimeFormatter
+    let page: StatusPageTemplate
 
     func addRoutes(to router: Router<BotRequestContext>) {
         router.get("status") { _, _ in
-            let html = StatusPageHTML.render(try await status())
+            let html = page.render(try await status())
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],

@@ -3,7 +3,7 @@ public enum PlainTextRenderer {
     public static func render(_ card: Card) -> String {
         var lines: [String] = [card.title]
         var subtitle = card.severity.map { "[\($0.label)]" } ?? ""
-        if let text = card.subtitle { subtitle += subtitle.isEmpty ? text : " \(text)" }
+        if let text = card.subtitle?.description { subtitle += subtitle.isEmpty ? text : " \(text)" }
         if !subtitle.isEmpty { lines.append(subtitle) }
         for section in card.sections {
             lines.append("")
@@ -23,7 +23,7 @@ public enum PlainTextRenderer {
     private static func render(_ item: Card.Item, indent: String, into lines: inout [String]) {
         switch item {
         case .text(let text):
-            lines.append(indent + text)
+            lines.append(indent + text.description)
         case .field(let label, let value):
             lines.append("\(indent)\(label): \(value)")
         case .bullet(let text):

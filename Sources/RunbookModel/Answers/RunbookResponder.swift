@@ -139,13 +139,11 @@ public struct RunbookResponder: Sendable {
     private func dependenciesCard(_ runbook: Runbook) -> Card {
         let sections = runbook.dependencies.map { dependency in
             var items: [Card.Item] = [
-                .field("Used for", dependency.usedFor),
-                .field("How it fails", dependency.howItFails.joined(separator: "; ")),
-                .field("Impact", dependency.impact),
+                .field("Used for", Card.Text(dependency.usedFor)),
+                .field("How it fails", Card.Text(dependency.howItFails.joined(separator: "; "))),
+                .field("Impact", Card.Text(dependency.impact)),
             ]
-            if let fallback = dependency.fallback { items.append(.field("Fallback", fallback)) }
-            if let mitigation = dependency.mitigation { items.append(.field("Mitigation", mitigation)) }
-            if let prevention = dependency.prevention { items.append(.field("Prevention", prevention)) }
+            items += EntryCards.responseItems(dependency)
             items.append(.hint("Details", command: "/runbook \(dependency.id)"))
             return Card.Section(dependency.name, items)
         }
@@ -179,7 +177,7 @@ public struct RunbookResponder: Sendable {
                 .hint("\($0.title) (\($0.entry.kind.rawValue))", command: "/runbook \(directCommand(for: $0.entry))")
             }))
         }
-        sections.append(Card.Section(nil, [.text(RunbookCommand.usageLine), .hint("Everything there is", command: "/runbook list")]))
+        sections.append(Card.Section(nil, [.text(Card.Text(RunbookCommand.usageLine)), .hint("Everything there is", command: "/runbook list")]))
         return Card(title: "Nothing in the runbooks matches “\(query)”", sections: sections)
     }
 
@@ -197,7 +195,7 @@ public struct RunbookResponder: Sendable {
         if let unknownCommand {
             sections.append(Card.Section(nil, [.text("runbook-bot does not know the command \(unknownCommand).")]))
         }
-        sections.append(Card.Section("Commands", RunbookCommand.usage.map { .field($0.form, $0.meaning) }))
+        sections.append(Card.Section("Commands", RunbookCommand.usage.map { .field($0.form, Card.Text($0.meaning)) }))
         sections.append(Card.Section(nil, [.text("Answers are only visible to you unless you use share.")]))
         return Card(title: "runbook-bot: runbooks in chat", subtitle: "Find the runbook entry for what is going wrong, fast.",
                     sections: sections)

@@ -10,9 +10,8 @@ public struct BotSettings: Sendable, Equatable {
     public var statusChannels: [String] = []
     /// The system whose escalation chain an incident uses when its text matches no runbook.
     public var defaultSystem: String?
-    /// Remind an open incident's thread after this long without an update, by severity
-    /// (`critical`, `sev1` … `sev4`).
-    public var reminders: [String: RunbookDuration] = [:]
+    /// Remind an open incident's thread after this long without an update, by severity.
+    public var reminders: [IncidentSeverity: RunbookDuration] = [:]
     public var permissions = Permissions()
 
     public init() {}
@@ -27,8 +26,6 @@ public struct BotSettings: Sendable, Equatable {
 
         public init() {}
     }
-
-    public static let severityKeys = ["critical", "sev1", "sev2", "sev3", "sev4"]
 
     static func decode(_ root: Node, reader: YAMLReader) -> BotSettings {
         var settings = BotSettings()
@@ -45,9 +42,10 @@ public struct BotSettings: Sendable, Equatable {
         if let incidents = top.mapping("incidents", required: false, allowedKeys: ["status_channels", "default_system", "reminders"]) {
             settings.statusChannels = incidents.strings("status_channels")
             settings.defaultSystem = incidents.string("default_system", required: false)
-            if let reminders = incidents.mapping("reminders", required: false, allowedKeys: severityKeys) {
-                for key in severityKeys {
-                    if let duration = reminders.duration(key, required: false) { settings.reminders[key] = duration }
+            let severities = IncidentSeverity.allCases.map(\.rawValue)
+            if let reminders = incidents.mapping("reminders", required: false, allowedKeys: severities) {
+                for severity in IncidentSeverity.allCases {
+                    if let duration = reminders.duration(severity.rawValue, required: false) { settings.reminders[severity] = duration }
                 }
             }
         }

@@ -262,8 +262,8 @@ final class RunbookDecoder {
         if let email, !Self.looksLikeEmail(email) {
             reader.error("'\(email)' is not an email address", at: path.appending("email"))
         }
-        let slack = map.string("slack", required: false).flatMap { text -> SlackAddress? in
-            guard let address = SlackAddress(parsing: text) else {
+        let slack = map.string("slack", required: false).flatMap { text -> ChatAddress? in
+            guard let address = ChatAddress(parsing: text) else {
                 reader.error(
                     "'\(text)' is not a Slack address: use a user id (U…), user-group id (S…), channel id (C…), #channel or @handle",
                     at: path.appending("slack")

@@ -84,7 +84,7 @@ public struct Contact: Sendable {
     public var name: String
     public var role: String?
     public var email: String?
-    public var slack: SlackAddress?
+    public var slack: ChatAddress?
     public var pagerDuty: PagerDutyTarget?
     /// Anything else: vendor support plans, phone trees.
     public var external: String?
@@ -93,7 +93,7 @@ public struct Contact: Sendable {
     public var updated: CalendarDate
 
     public init(
-        id: String, name: String, role: String? = nil, email: String? = nil, slack: SlackAddress? = nil,
+        id: String, name: String, role: String? = nil, email: String? = nil, slack: ChatAddress? = nil,
         pagerDuty: PagerDutyTarget? = nil, external: String? = nil, notes: [String] = [], updated: CalendarDate
     ) {
         self.id = id
@@ -108,8 +108,9 @@ public struct Contact: Sendable {
     }
 }
 
-/// Where to reach someone in Slack. Ids make real mentions; names are shown as text.
-public enum SlackAddress: Hashable, Sendable, CustomStringConvertible {
+/// Where to reach someone in chat (a contact's `slack:` field). Ids make real mentions;
+/// names are shown as text. Stored and encoded as the text it was parsed from.
+public enum ChatAddress: Hashable, Sendable, Codable, CustomStringConvertible {
     case user(id: String)
     case userGroup(id: String)
     case channel(id: String)
@@ -144,6 +145,19 @@ public enum SlackAddress: Hashable, Sendable, CustomStringConvertible {
         case .channelName(let name): "#\(name)"
         case .handle(let name): "@\(name)"
         }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let address = ChatAddress(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a chat address: \(text)"))
+        }
+        self = address
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }
 

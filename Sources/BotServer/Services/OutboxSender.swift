@@ -9,12 +9,12 @@ import ServiceLifecycle
 struct OutboxSender: Service {
     let store: any IncidentStore
     let transport: any Transport
-    let clock: any WallClock
+    let clock: any BotClock
     let wakeup: Wakeup
     let logger: Logger
-
-    /// Longest wait between retries of one message.
-    static let maximumBackoffSeconds = 300.0
+    var backoff = Backoff.delivery
+    /// How long to wait before asking a failing store again.
+    var storeRetry: Duration = .seconds(1)
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -22,8 +22,7 @@ struct OutboxSender: Service {
                 do {
                     let batch = try await store.deliverable(at: clock.now())
                     if batch.isEmpty {
-                        let next = try await store.nextDeliveryAttempt()
-                        await wakeup.wait(timeout: Self.delay(until: next, now: clock.now()))
+                        await wakeup.wait(until: try await store.nextDeliveryAttempt())
                         continue
                     }
                     await withTaskGroup(of: Void.self) { group in
@@ -34,14 +33,15 @@ struct OutboxSender: Service {
                         }
                     }
                 } catch {
-                    logger.error("outbox: store failed; retrying in 1s", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
+                    logger.error("outbox: store failed; retrying", metadata: ["error": "\(error)", "in": "\(storeRetry)"])
+                    try? await clock.sleep(for: storeRetry)
                 }
             }
         }
     }
 
-    private func deliver(_ message: OutboxMessage) async {
+    /// One attempt at one message, and its outcome recorded.
+    func deliver(_ message: OutboxMessage) async {
         do {
             guard let incident = try await store.incident(message.incidentID) else {
                 try await store.markFailed(message, error: "incident not found", at: clock.now())
@@ -50,13 +50,13 @@ struct OutboxSender: Service {
             let outcome = await transport.deliver(message, incident: incident)
             let now = clock.now()
             switch outcome {
-            case .delivered(let ts):
-                try await store.markDelivered(message, threadTS: ts, at: now)
-            case .retry(let afterSeconds, let reason):
-                let wait = afterSeconds ?? Self.backoff(attempt: message.attempts)
-                try await store.markRetry(message, retryAt: now.adding(milliseconds: Int64(wait * 1000)), error: reason)
+            case .delivered(let messageID):
+                try await store.markDelivered(message, threadTS: messageID, at: now)
+            case .retry(let after, let reason):
+                let wait = after ?? backoff.delay(afterFailures: message.attempts + 1)
+                try await store.markRetry(message, retryAt: now.adding(wait), error: reason)
                 logger.warning("outbox: will retry", metadata: [
-                    "incident": "\(message.incidentID)", "queue": "\(message.queue)", "in_seconds": "\(wait)", "reason": "\(reason)",
+                    "incident": "\(message.incidentID)", "queue": "\(message.queue)", "in": "\(wait)", "reason": "\(reason)",
                 ])
             case .failed(let reason):
                 try await store.markFailed(message, error: reason, at: now)
@@ -68,22 +68,8 @@ struct OutboxSender: Service {
             logger.error("outbox: could not record a delivery", metadata: ["error": "\(error)"])
         }
     }
-
-    /// 1 s, 2 s, 4 s … up to 5 minutes, each scaled by a random 0.5–1.0 so that many
-    /// messages failing together do not all come back at the same instant.
-    static func backoff(attempt: Int) -> Double {
-        let base = min(maximumBackoffSeconds, Double(1 << min(attempt, 16)))
-        return base * Double.random(in: 0.5...1.0)
-    }
-
-    static func delay(until next: Timestamp?, now: Timestamp) -> Duration {
-        guard let next else { return .seconds(3600) }
-        return .milliseconds(max(0, next.milliseconds - now.milliseconds))
-    }
 }
 
 extension OutboxSender: CustomStringConvertible {
-    /// Service lifecycle logs every service at start-up; the default description would
-    /// spell out every stored property, credentials included.
     var description: String { "OutboxSender" }
 }

@@ -1,18 +1,5 @@
 import Foundation
 
-/// The current time, injected so tests and the scheduler agree on what "now" is.
-public protocol WallClock: Sendable {
-    func now() -> Timestamp
-}
-
-public struct SystemWallClock: WallClock {
-    public init() {}
-
-    public func now() -> Timestamp {
-        Timestamp(seconds: Date().timeIntervalSince1970)
-    }
-}
-
 /// Shows timestamps in the configured time zone.
 public struct TimeFormatter: Sendable {
     public let timeZone: TimeZone

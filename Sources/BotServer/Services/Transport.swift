@@ -1,5 +1,6 @@
 import Incidents
 import Logging
+import PagerDuty
 import Slack
 
 /// Delivers one outbox message. The live transport talks to Slack and PagerDuty; the
@@ -9,18 +10,19 @@ protocol Transport: Sendable {
 }
 
 struct LiveTransport: Transport {
-    let slack: SlackWebAPI?
+    /// The Web API and the bot token; nil in local mode.
+    let slack: (api: SlackWebAPI, token: String)?
     let pagerDuty: PagerDutyEvents?
     let console: ConsoleTransport
     let times: TimeFormatter
 
     /// Posts a message that is not tied to an incident (an answer to a mention).
-    func post(_ post: IncidentMessages.Post) async -> DeliveryOutcome {
+    func post(_ post: SlackPost) async -> DeliveryOutcome {
         guard let slack else {
             console.logger.notice("[local mode: not sent] post to #\(post.channel)\(post.threadTS.map { " thread \($0)" } ?? ""): \(post.text)")
-            return .delivered(ts: nil)
+            return .delivered(messageID: nil)
         }
-        return await slack.send(post)
+        return Self.outcome(await slack.api.send(post, token: slack.token))
     }
 
     func deliver(_ message: OutboxMessage, incident: Incident) async -> DeliveryOutcome {
@@ -29,14 +31,27 @@ struct LiveTransport: Transport {
             guard let pagerDuty else { return await console.deliver(message, incident: incident) }
             return await pagerDuty.send(message.delivery.effect, incident: incident)
         case .incidentChannel, .statusChannel:
-            guard let slack else { return await console.deliver(message, incident: incident) }
+            guard slack != nil else { return await console.deliver(message, incident: incident) }
             do {
-                return await slack.send(try IncidentMessages.post(for: message.delivery, incident: incident, times: times))
+                return await post(try SlackIncidentPosts.post(for: message.delivery, incident: incident, times: times))
             } catch {
                 return .failed(reason: error.description)
             }
         }
     }
+
+    static func outcome(_ result: WebAPIResult<SlackWebAPI.PostedMessage>) -> DeliveryOutcome {
+        switch result {
+        case .ok(let posted): .delivered(messageID: posted.ts)
+        case .rateLimited(let retryAfter): .retry(after: retryAfter, reason: "rate limited by Slack")
+        case .retryable(let reason): .retry(after: nil, reason: reason)
+        case .final(let reason): .failed(reason: reason)
+        }
+    }
+}
+
+extension LiveTransport: CustomStringConvertible {
+    var description: String { "LiveTransport" }
 }
 
 struct ConsoleTransport: Transport {
@@ -48,12 +63,12 @@ struct ConsoleTransport: Transport {
         case .pagerDuty:
             let action = message.delivery.effect == .pageTrigger ? "trigger" : "resolve"
             logger.notice("[local mode: not sent] PagerDuty \(action) dedup_key=\(incident.id)")
-            return .delivered(ts: nil)
+            return .delivered(messageID: nil)
         case .incidentChannel, .statusChannel:
             var local = incident
             // Local mode has no real thread: make one up so thread replies can be shown.
             if local.threadTS == nil { local.threadTS = "local.\(incident.number)" }
-            guard let post = try? IncidentMessages.post(for: message.delivery, incident: local, times: times) else {
+            guard let post = try? SlackIncidentPosts.post(for: message.delivery, incident: local, times: times) else {
                 return .failed(reason: "nothing to show")
             }
             let place = post.threadTS.map { "#\(post.channel) thread \($0)" } ?? "#\(post.channel)"
@@ -61,7 +76,7 @@ struct ConsoleTransport: Transport {
             logger.notice("[local mode: not sent] \(verb) \(place): \(post.text)")
             // The card's made-up ts becomes the incident's thread, as a real one would.
             let cardTS = message.delivery == Delivery(.postCard, to: .incidentChannel) ? local.threadTS : nil
-            return .delivered(ts: cardTS)
+            return .delivered(messageID: cardTS)
         }
     }
 }

@@ -1,0 +1,55 @@
+import Incidents
+import Logging
+import ServiceLifecycle
+
+/// Fires escalations and reminders when they are due. It sleeps until the earliest deadline
+/// in the store, and is woken early when a change may have moved that deadline. Each firing
+/// is one transaction (state, timeline, outbox), so after a crash overdue escalations fire
+/// once on start-up and nothing fires twice.
+struct EscalationScheduler: Service {
+    let store: any IncidentStore
+    let clock: any BotClock
+    let routing: DeliveryRouting
+    let wakeup: Wakeup
+    let outbox: Wakeup
+    let logger: Logger
+    /// How long to wait before asking a failing store again.
+    var storeRetry: Duration = .seconds(1)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await fireDue()
+                    await wakeup.wait(until: try await store.nextDeadline())
+                } catch {
+                    logger.error("scheduler: store failed; retrying", metadata: ["error": "\(error)", "in": "\(storeRetry)"])
+                    try? await clock.sleep(for: storeRetry)
+                }
+            }
+        }
+    }
+
+    /// Fires everything due now, one transaction per incident.
+    func fireDue() async throws {
+        let now = clock.now()
+        var fired = false
+        for id in try await store.dueIncidents(at: now) {
+            let routing = routing
+            let result = try await store.update(id) { incident in
+                EscalationPlanner.due(incident, at: now).map(routing.change(for:))
+            }
+            guard let change = result.saved else { continue }
+            fired = true
+            let deadline = EscalationPlanner.nextDeadline(change.transition.incident).map { "\($0.milliseconds)" } ?? "none"
+            logger.info("scheduler: fired", metadata: [
+                "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",
+            ])
+        }
+        if fired { await outbox.signal() }
+    }
+}
+
+extension EscalationScheduler: CustomStringConvertible {
+    var description: String { "EscalationScheduler" }
+}

@@ -1,0 +1,65 @@
+import RunbookModel
+
+/// Why the desk did not do what was asked. Nothing changed in any of these cases; each
+/// chat renders the card as it renders any other.
+public enum DeskRefusal: Error, Equatable, Sendable {
+    case notAllowed(Permission)
+    case notADeclareChannel(allowed: [String])
+    case noSuchIncident(String)
+    case noOpenIncidentHere
+    /// The channel's open incidents, as "INC-1 (title)".
+    case severalOpenIncidentsHere([String])
+    case noChainToRun(text: String)
+    case illegalMove(IncidentError)
+    case storeFailed(String)
+    /// The command could not be read: the help, with what was wrong.
+    case usage(problem: String)
+
+    /// What the refusal says.
+    public var message: Card.Text {
+        switch self {
+        case .notAllowed(let permission):
+            "You are not allowed to \(permission.doing) (bot.yaml permissions). Nothing changed."
+        case .notADeclareChannel(let allowed):
+            "Incidents cannot be declared in this channel. Declare in: \(allowed.map { Card.Text("\(mention: .channel(id: $0))") }.joined(separator: ", "))."
+        case .noSuchIncident(let id):
+            "There is no incident \(id). See /incident list."
+        case .noOpenIncidentHere:
+            "There is no open incident in this channel: give its id, e.g. /incident show INC-1 (see /incident list)."
+        case .severalOpenIncidentsHere(let open):
+            "This channel has \(open.count) open incidents: say which one — \(open.joined(separator: ", "))."
+        case .noChainToRun(let text):
+            "No runbook matches “\(text)” and bot.yaml names no incidents.default_system, so there is no escalation chain to run."
+        case .illegalMove(let error):
+            "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Nothing changed."
+        case .storeFailed(let reason):
+            "Could not save the change (\(reason)). Nothing changed; try again."
+        case .usage(let problem):
+            Card.Text(problem)
+        }
+    }
+
+    /// A short refusal is the card's title; a long one, or one that mentions someone (titles
+    /// are plain text), is its body.
+    public var card: Card {
+        if case .usage(let problem) = self { return IncidentCards.help(problem: problem) }
+        let message = message
+        let plain = message.spans.allSatisfy { if case .plain = $0 { true } else { false } }
+        return plain && message.description.count <= 140
+            ? Card(title: message.description)
+            : Card(title: "Incident command refused", sections: [Card.Section(nil, [.text(message)])])
+    }
+}
+
+/// What the permission lists in bot.yaml guard.
+public enum Permission: Sendable, Equatable {
+    case declare, escalate, resolve
+
+    var doing: String {
+        switch self {
+        case .declare: "declare incidents"
+        case .escalate: "escalate"
+        case .resolve: "resolve incidents"
+        }
+    }
+}

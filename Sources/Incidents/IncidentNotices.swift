@@ -1,0 +1,103 @@
+import RunbookModel
+
+/// What the bot says for each outbox effect, as neutral content: the incident card, or a
+/// message for the incident's thread or a status channel. A chat adapter decides how to
+/// post it (which API, which thread) and renders the markup.
+public enum IncidentNotice: Sendable, Equatable {
+    /// Post the incident card (or, for `updateCard`, replace it).
+    case card(Card)
+    /// A message; `broadcast` also shows a thread reply in the channel.
+    case message(Card.Text, broadcast: Bool)
+    /// Not for chat (PagerDuty).
+    case none
+
+    /// Where a message goes: the incident's thread, or a status channel outside it.
+    public enum Place: Sendable {
+        case thread, statusChannel
+    }
+
+    public static func notice(for effect: Effect, incident: Incident, place: Place, times: TimeFormatter) -> IncidentNotice {
+        let inThread = place == .thread
+        switch effect {
+        case .postCard, .updateCard:
+            return .card(IncidentCards.card(incident, times: times))
+        case .notifyLevel(let number, let reason):
+            let level = incident.policy.levels.first { $0.level == number }
+            let name = level.map { " (\($0.name))" } ?? ""
+            let people = (level?.targets ?? []).map(reach).joined(separator: " ")
+            let text: Card.Text = "🚨 \(strong: incident.id) escalated to \(strong: "level \(number)\(name)"): \(describe(reason))\n\(people)"
+            return .message(text + actions(incident), broadcast: number > 1)
+        case .notifyCritical:
+            let everyone = incident.policy.levels.flatMap(\.targets) + (incident.policy.critical?.targets ?? [])
+            var seen = Set<String>()
+            let people = everyone.filter { seen.insert($0.contactID).inserted }.map(reach).joined(separator: " ")
+            let steps = (incident.policy.critical?.actions ?? []).map { Card.Text("• \($0)") }.joined(separator: "\n")
+            let text: Card.Text = "🔴 \(strong: "CRITICAL \(incident.id)"): \(incident.title)\n\(people)\n\(steps)"
+            return .message(text + actions(incident), broadcast: true)
+        case .statusUpdate(let status):
+            let prefix: Card.Text = inThread ? "Status update" : "\(strong: incident.id) (\(incident.title)) status update"
+            return .message("\(prefix): \(status)", broadcast: false)
+        case .reminder:
+            let since = incident.lastStatusUpdateAt ?? incident.declaredAt
+            return .message(
+                "⌛ \(incident.id) has had no status update since \(times.format(since)). Post one with \(code: "/incident update \(incident.id) <status>").",
+                broadcast: false
+            )
+        case .resolvedNotice:
+            let what: Card.Text = inThread ? "\(strong: incident.id) resolved" : "\(strong: incident.id) (\(incident.title)) resolved"
+            let by: Card.Text = incident.resolvedBy.map { " by \(actor: $0)" } ?? ""
+            let note: Card.Text = incident.resolutionNote.map { ": \($0)" } ?? ""
+            return .message("✅ \(what)\(by)\(note)", broadcast: true)
+        case .chainStopped(let reason):
+            return .message("\(incident.id): \(describe(reason)).", broadcast: false)
+        case .pageTrigger, .pageResolve:
+            return .none
+        }
+    }
+
+    public static func describe(_ reason: EscalationReason) -> Card.Text {
+        switch reason {
+        case .declared: "incident declared"
+        case .notHandled(let seconds, let runsWhile):
+            "not \(runsWhile == .unresolved ? "resolved" : "acknowledged") after \(RunbookDuration(seconds: seconds))"
+        case .byHand(let actor): "escalated by hand by \(actor: actor)"
+        case .repeated(let number, let times): "still open: repeat \(number)\(times.map { " of \($0)" } ?? "")"
+        case .recorded(let text): Card.Text(text)
+        }
+    }
+
+    public static func describe(_ reason: ChainStopReason) -> Card.Text {
+        switch reason {
+        case .acknowledged(let actor): "acknowledged by \(actor: actor): escalation stops (this runbook escalates while unacknowledged)"
+        case .lastLevelReached: "last escalation level reached; the chain stops here"
+        case .repeatsDone: "last escalation level repeated as configured; the chain stops here"
+        case .recorded(let text): Card.Text(text)
+        }
+    }
+
+    /// A mention where the contact has a chat address; else their name and how to reach them.
+    static func reach(_ target: NotifyTarget) -> Card.Text {
+        switch target.chat {
+        case .user, .userGroup, .channel: return "\(mention: target.chat!)"
+        case .channelName, .handle: return "\(target.name) (\(mention: target.chat!))"
+        case nil: break
+        }
+        if let email = target.email { return "\(target.name) (\(email))" }
+        if let url = target.pagerDutyURL { return Card.Text([.plain("\(target.name) ("), .link("PagerDuty", url: url), .plain(")")]) }
+        return Card.Text(target.name)
+    }
+
+    /// The immediate actions, numbered, each command in a code block.
+    static func actions(_ incident: Incident) -> Card.Text {
+        guard !incident.immediateActions.isEmpty else { return "" }
+        var text: Card.Text = "\n\(strong: "Immediate actions:")"
+        for (index, action) in incident.immediateActions.enumerated() {
+            text = "\(text)\n\(index + 1). \(action.text)"
+            if let command = action.command {
+                text = "\(text)\n"
+                text.spans.append(.codeBlock(command))
+            }
+        }
+        return text
+    }
+}

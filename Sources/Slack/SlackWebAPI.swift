@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Slack's Web API over HTTPS: the methods the bot calls, each answer classified as
+/// `WebAPIResult`. The token is sent as a bearer header and never logged or described.
+public struct SlackWebAPI: Sendable {
+    /// Slack's public API address; the one place it is written.
+    public static let defaultBaseURL = "https://slack.com/api/"
+
+    let baseURL: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String = SlackWebAPI.defaultBaseURL, client: HTTPClient, timeout: TimeAmount = .seconds(10)) {
+        self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// `chat.postMessage` or `chat.update`.
+    public func send(_ post: SlackPost, token: String) async -> WebAPIResult<PostedMessage> {
+        guard let body = try? JSONEncoder().encode(post) else { return .final("could not encode the message") }
+        return await call(post.method.rawValue, token: token, contentType: "application/json; charset=utf-8", body: body, as: PostedMessage.self)
+    }
+
+    /// `usergroups.users.list` (scope `usergroups:read`).
+    public func userGroupMembers(_ group: String, token: String) async -> WebAPIResult<UserGroupMembers> {
+        let escaped = group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? group
+        return await call("usergroups.users.list?usergroup=" + escaped, method: .GET, token: token, as: UserGroupMembers.self)
+    }
+
+    /// `apps.connections.open` with an app-level token: a fresh Socket Mode websocket URL.
+    public func openConnection(appToken: String) async -> WebAPIResult<SocketModeURL> {
+        await call("apps.connections.open", token: appToken, contentType: "application/x-www-form-urlencoded", body: Data(), as: SocketModeURL.self)
+    }
+
+    private func call<Body: Decodable & Sendable>(
+        _ path: String, method: HTTPMethod = .POST, token: String, contentType: String? = nil, body: Data? = nil, as type: Body.Type
+    ) async -> WebAPIResult<Body> {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let answer = try await response.body.collect(upTo: 1 << 20)
+            return WebAPIClassifier.classify(
+                type, status: response.status.code, retryAfter: response.headers.first(name: "Retry-After"), body: Data(answer.readableBytesView)
+            )
+        } catch {
+            return .retryable("Slack unreachable: \(error)")
+        }
+    }
+
+    /// The answer to a posted or updated message.
+    public struct PostedMessage: Decodable, Sendable {
+        public var ts: String?
+    }
+
+    public struct UserGroupMembers: Decodable, Sendable {
+        public var users: [String]
+    }
+
+    public struct SocketModeURL: Decodable, Sendable {
+        public var url: String
+    }
+}
+
+extension SlackWebAPI: CustomStringConvertible {
+    public var description: String { "SlackWebAPI(\(baseURL))" }
+}
