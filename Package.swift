@@ -101,8 +101,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
-        .testTarget(name: "IncidentsTests", dependencies: ["Incidents", "RunbookModel", "Storage", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Incidents", "RunbookModel", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "IncidentsTests",
+            dependencies: ["Incidents", "RunbookModel", "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Incidents", "RunbookModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel", "Incidents", "TestSupport"]),
         // Fakes of what is outside the bot (Slack's Web API, PagerDuty) as real local servers,
         // and the test clock.
@@ -110,6 +117,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Incidents",
+                "RunbookModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,6 +137,7 @@ let package = Package(
                 "Incidents",
                 "Storage",
                 "RunbookModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -58,6 +58,15 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
         public var value: String
         public var actionTS: String
 
+        public init(user: String, channel: String, responseURL: String?, actionID: String, value: String, actionTS: String) {
+            self.user = user
+            self.channel = channel
+            self.responseURL = responseURL
+            self.actionID = actionID
+            self.value = value
+            self.actionTS = actionTS
+        }
+
         /// What makes a click the same click when Slack delivers it again.
         public var deduplicationKey: String { "\(user)|\(actionTS)|\(actionID)|\(value)" }
     }

@@ -1,3 +1,6 @@
+import Foundation
+import RunbookModel
+
 /// A runbook whose escalation levels are seconds apart, so tests can watch a whole chain.
 public enum FastRunbook {
     /// Levels: on-call (a user), leads (a user group), the team (a channel), reached after
@@ -39,5 +42,22 @@ public enum FastRunbook {
           - {id: lead, name: Leads, slack: S0LEADS, updated: 2026-11-01}
           - {id: team, name: Team channel, slack: C0TEAM, updated: 2026-11-01}
         """
+    }
+
+    /// The runbook (and a `bot.yaml`, when given) loaded as the bot loads them.
+    public static func load(levelSeconds: [Int] = [0, 2, 4], settings: String? = nil) throws -> (library: RunbookLibrary, settings: BotSettings) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fast-runbook-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
+        try yaml(levelSeconds: levelSeconds).write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
+        if let settings { try settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8) }
+        let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
+        guard let library = loaded.library else { throw LoadFailure(diagnostics: "\(loaded.diagnostics)") }
+        return (library, loaded.settings)
+    }
+
+    public struct LoadFailure: Error, CustomStringConvertible {
+        public var diagnostics: String
+        public var description: String { "the fast runbook does not load: \(diagnostics)" }
     }
 }

@@ -6,18 +6,15 @@ actor Wakeup {
     private let clock: any BotClock
     private var pending = false
     private var waiter: CheckedContinuation<Void, Never>?
+    /// Which wait a timer belongs to, so a late timer cannot end a later wait.
+    private var generation = 0
 
     init(clock: any BotClock) {
         self.clock = clock
     }
 
     func signal() {
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
-        } else {
-            pending = true
-        }
+        if !release(generation) { pending = true }
     }
 
     /// Returns when signalled, when `deadline` (if any) has come, or when the task is cancelled.
@@ -26,24 +23,35 @@ actor Wakeup {
             pending = false
             return
         }
-        let timer = deadline.map { deadline in
-            Task { [clock, weak self] in
-                guard (try? await clock.sleep(until: deadline)) != nil else { return }
-                await self?.release()
-            }
-        }
+        generation += 1
+        let current = generation
+        var timer: Task<Void, Never>?
         await withTaskCancellationHandler {
-            await withCheckedContinuation { waiter = $0 }
+            await withCheckedContinuation { continuation in
+                // Set before the timer exists: a deadline already past cannot fire into nothing.
+                waiter = continuation
+                timer = deadline.map { deadline in
+                    Task { [clock] in
+                        guard (try? await clock.sleep(until: deadline)) != nil else { return }
+                        await self.timerFired(current)
+                    }
+                }
+            }
         } onCancel: {
-            Task { await self.release() }
+            Task { await self.timerFired(current) }
         }
         timer?.cancel()
     }
 
-    private func release() {
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
-        }
+    private func timerFired(_ generation: Int) {
+        _ = release(generation)
+    }
+
+    /// Ends the wait of `generation` if it is the one in progress; false when nobody waits.
+    private func release(_ generation: Int) -> Bool {
+        guard generation == self.generation, let waiter else { return false }
+        self.waiter = nil
+        waiter.resume()
+        return true
     }
 }
