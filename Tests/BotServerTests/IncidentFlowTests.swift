@@ -124,6 +124,8 @@ struct IncidentFlowTests {
             #expect(await eventually {
                 bot.fake.slackPosts.contains { $0.json["channel"] == "C0STATUS" && $0.json["text"]?.contains("✅") == true }
             })
+            // The channel's queue and the status channel's queue deliver side by side.
+            #expect(await eventually { bot.fake.slackPosts.contains { $0.json["thread_ts"] == cardTS && $0.json["text"]?.contains("✅") == true } })
             let threadResolution = bot.fake.slackPosts.first { $0.json["thread_ts"] == cardTS && $0.json["text"]?.contains("✅") == true }
             #expect(threadResolution?.json["text"]?.contains("backlog replayed") == true)
             // Each level was pinged exactly once.
@@ -131,7 +133,7 @@ struct IncidentFlowTests {
                 #expect(bot.fake.slackPosts.filter { $0.json["text"]?.contains(level) == true }.count == 1, "\(level)")
             }
             // The card was updated in place to show the resolution.
-            #expect(bot.fake.all.contains { $0.path == "/api/chat.update" && $0.json["ts"] == cardTS && $0.raw.contains("resolved") })
+            #expect(await eventually { bot.fake.all.contains { $0.path == "/api/chat.update" && $0.json["ts"] == cardTS && $0.raw.contains("resolved") } })
         }
     }
 
