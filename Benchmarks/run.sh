@@ -2,8 +2,9 @@
 # Benchmarks on a release build: lookup latency (sample runbook and a generated corpus of
 # 10,000 entries), escalation lateness with 1,000 and 10,000 open incidents and the time to
 # the first overdue escalation after a restart (SKIP_ESCALATION=1 skips these ~3 minutes),
-# and HTTP throughput of signed /runbook requests against a route on the same server that
-# only verifies the signature and returns a fixed reply.
+# and HTTP throughput of signed /runbook requests against Slack's ssl_check on the same
+# server (verified like every request, answered with a fixed empty reply), at the default
+# log level (info) and at warning.
 #
 #   bash Benchmarks/run.sh            # results also written to Benchmarks/results/
 #
@@ -33,19 +34,14 @@ if [ "${SKIP_ESCALATION:-0}" != 1 ]; then
 fi
 
 SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-SLACK_SIGNING_SECRET="$SECRET" "$BIN" serve --config ../bot-config --port "$PORT" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
 
 # Requests signed now, as Slack would send them (valid for the 5-minute window), cycling
-# through distinct queries: exact words, pasted errors, typos, sections, a miss.
-python3 - "$SECRET" > results/requests.lua <<'PY'
+# through distinct queries: exact words, pasted errors, typos, sections, a miss. The
+# baseline sends the same fields plus ssl_check=1, so both bodies cost the same to verify.
+write_requests() { # file extra-field
+python3 - "$SECRET" "$2" > "$1" <<'PY'
 import hashlib, hmac, json, sys, time, urllib.parse
-secret = sys.argv[1]
+secret, extra = sys.argv[1], sys.argv[2]
 queries = [
     "timeout", "Task timed out after 900.00 seconds", "ConditionalCheckFailedException", "timout",
     "dynamodb throttled", "unblock invoice processing after outage", "escalation", "who to call",
@@ -55,12 +51,15 @@ ts = str(int(time.time()))
 print("local requests = {}")
 print("local signed = {")
 for query in queries:
-    body = urllib.parse.urlencode([
+    fields = [
         ("token", "bench"), ("team_id", "T1"), ("team_domain", "bench"), ("channel_id", "C1"),
         ("channel_name", "incidents"), ("user_id", "U1"), ("user_name", "bench"), ("command", "/runbook"),
         ("text", query), ("api_app_id", "A1"), ("is_enterprise_install", "false"),
         ("response_url", "https://hooks.slack.com/commands/T1/1/x"), ("trigger_id", "1.2.3"),
-    ])
+    ]
+    if extra:
+        fields.insert(0, tuple(extra.split("=", 1)))
+    body = urllib.parse.urlencode(fields)
     sig = "v0=" + hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
     print(f"  {{ body = {json.dumps(body)}, signature = {json.dumps(sig)} }},")
 print("}")
@@ -82,32 +81,60 @@ request = function()
 end
 """)
 PY
+}
+write_requests results/requests.lua ""
+write_requests results/ssl-check.lua "ssl_check=1"
 
 ticks=$(getconf CLK_TCK)
+SERVER=
+stop_server() { [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=; }; }
+trap stop_server EXIT
+start_server() { # log-level
+    SLACK_SIGNING_SECRET="$SECRET" LOG_LEVEL="$1" "$BIN" serve --config ../bot-config --port "$PORT" > "results/server-$1.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 100); do
+        curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    echo "error: the server did not start"; cat "results/server-$1.log"; exit 1
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 
-load() { # route label
-    local route=$1 label=$2
-    wrk -t1 -c"$CONNECTIONS" -d3s -s results/requests.lua "http://127.0.0.1:$PORT$route" >/dev/null
+load() { # script id label
+    local script=$1 id=$2 label=$3
+    wrk -t1 -c"$CONNECTIONS" -d3s -s "$script" "http://127.0.0.1:$PORT/slack/commands" >/dev/null
     local before; before=$(cpu_ticks)
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s results/requests.lua "http://127.0.0.1:$PORT$route" > "results/wrk-$label.txt"
+    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT/slack/commands" > "results/wrk-$id.txt"
     local after; after=$(cpu_ticks)
-    if grep -q "Non-2xx" "results/wrk-$label.txt"; then
-        echo "error: $route answered non-2xx responses:"; cat "results/wrk-$label.txt"; exit 1
+    if grep -q "Non-2xx" "results/wrk-$id.txt"; then
+        echo "error: $label answered non-2xx responses:"; cat "results/wrk-$id.txt"; exit 1
     fi
     local requests rps p50 p99
-    requests=$(awk '/requests in/ {print $1}' "results/wrk-$label.txt")
-    rps=$(awk '/Requests\/sec/ {print $2}' "results/wrk-$label.txt")
-    p50=$(awk '$1 == "50%" {print $2}' "results/wrk-$label.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "results/wrk-$label.txt")
+    requests=$(awk '/requests in/ {print $1}' "results/wrk-$id.txt")
+    rps=$(awk '/Requests\/sec/ {print $2}' "results/wrk-$id.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "results/wrk-$id.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "results/wrk-$id.txt")
     local cpu_us; cpu_us=$(python3 -c "print(round(($after - $before) / $ticks * 1e6 / $requests, 1))")
-    printf '%-28s %10s req/s   p50 %8s   p99 %8s   server CPU %6s µs/request\n' "$label ($route)" "$rps" "$p50" "$p99" "$cpu_us"
-    echo "$rps" > "results/rps-$label.txt"
+    printf '%-34s %10s req/s   p50 %8s   p99 %8s   server CPU %6s µs/request\n' "$label" "$rps" "$p50" "$p99" "$cpu_us"
+    echo "$rps $cpu_us" > "results/measure-$id.txt"
+}
+
+ratio() { # level
+    python3 - "$1" <<'PY'
+import sys
+level = sys.argv[1]
+run, base = (open(f"results/measure-{name}-{level}.txt").read().split() for name in ("runbook", "ssl-check"))
+print(f"/runbook at {level}: throughput {float(run[0]) / float(base[0]) * 100:.0f}% of ssl_check, server CPU per request {float(run[1]) / float(base[1]):.2f}x")
+PY
 }
 
 {
     echo "## HTTP (wrk -t1 -c$CONNECTIONS -d${DURATION}s, 12 distinct signed /runbook requests in rotation, $(nproc) cores shared with wrk)"
-    load /slack/fixed fixed-reply
-    load /slack/commands runbook
-    python3 -c "print(f'/runbook throughput = {float(open(\"results/rps-runbook.txt\").read()) / float(open(\"results/rps-fixed-reply.txt\").read()) * 100:.0f}% of the fixed-reply route')"
+    for level in info warning; do
+        start_server "$level"
+        load results/ssl-check.lua "ssl-check-$level" "ssl_check, LOG_LEVEL=$level"
+        load results/requests.lua "runbook-$level" "/runbook, LOG_LEVEL=$level"
+        stop_server
+        ratio "$level"
+    done
 } | tee results/http.txt

@@ -53,7 +53,7 @@ public func buildApplication(
         responder: responder, runbookCommands: configuration.runbookCommands,
         incidentCommands: configuration.incidentCommands, desk: desk
     )
-    let interactions = InteractionsController(responder: responder, desk: desk, responses: ResponseURLClient(client: httpClient))
+    let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI)
     let events = SlackEventsController(responder: responder, poster: transport, logger: logger)
 
     let router = Router(context: BotRequestContext.self)
@@ -94,37 +94,4 @@ public func run(_ application: some ApplicationProtocol, configuration: BotConfi
     group.maximumGracefulShutdownDuration = configuration.shutdown.graceful
     group.maximumCancellationDuration = configuration.shutdown.cancellation
     try await ServiceGroup(configuration: group).run()
-}
-
-/// Shuts the HTTP client down when the bot stops, never in a `deinit`.
-struct HTTPClientService: Service, CustomStringConvertible {
-    let client: HTTPClient
-    var description: String { "HTTPClientService" }
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
-}
-
-/// `GET /healthz`: the bot is up, and how many runbooks and entries it serves.
-struct HealthController: Sendable {
-    struct Health: Encodable {
-        var status = "ok"
-        var runbooks: Int
-        var entries: Int
-    }
-
-    let health: Health
-
-    init(library: RunbookLibrary) {
-        health = Health(runbooks: library.runbooks.count, entries: library.index.entryCount)
-    }
-
-    func addRoutes(to router: Router<BotRequestContext>) {
-        let body = (try? JSONEncoder().encode(health)) ?? Data()
-        router.get("healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
-        }
-    }
 }

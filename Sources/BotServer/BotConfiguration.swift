@@ -11,10 +11,10 @@ public struct BotConfiguration: Sendable {
     public var library: RunbookLibrary
     public var settings: BotSettings
 
-    public var host = "127.0.0.1"
-    public var port = 3000
+    public var host = Defaults.host
+    public var port = Defaults.port
     /// The local signing secret and, unless `databasePath` says otherwise, the database.
-    public var dataDirectory = "./.runbook-bot"
+    public var dataDirectory = Defaults.dataDirectory
     public var databasePath: String?
     /// `SLACK_SIGNING_SECRET`, or the local secret: every Slack request is verified with it.
     public var signingSecret: String
@@ -60,6 +60,15 @@ public struct BotConfiguration: Sendable {
         public var cancellation: Duration = .seconds(5)
 
         public init() {}
+    }
+
+    /// The defaults the CLI shows and uses; written once, here.
+    public enum Defaults {
+        public static let host = "127.0.0.1"
+        public static let port = 3000
+        public static let dataDirectory = "./.runbook-bot"
+        public static let configDirectory = "./bot-config"
+        public static var commandsURL: String { "http://\(host):\(port)/slack/commands" }
     }
 
     public var resolvedDatabasePath: String {

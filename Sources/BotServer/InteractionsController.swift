@@ -13,7 +13,8 @@ struct InteractionsController: Sendable {
 
     let responder: RunbookResponder
     let desk: IncidentDesk
-    let responses: ResponseURLClient
+    /// Replies go to the click's `response_url`.
+    let slack: SlackWebAPI
     /// A redelivered click carries the same `action_ts`: it is handled once.
     let seen = SeenEvents(capacity: 10_000)
 
@@ -46,7 +47,7 @@ struct InteractionsController: Sendable {
             var answer = responder.answer(RunbookCommand(text: click.value))
             answer.visibility = .channel
             let message = CardRenderer.message(for: answer.card(), responseType: .inChannel)
-            if let url = click.responseURL { await responses.post(message, to: url, logger: logger) }
+            if let url = click.responseURL { await respond(message, to: url, logger: logger) }
             logger.info("button handled", metadata: ["action": "share", "entry": "\(answer.entry?.description ?? "-")", "user": "\(click.user)"])
             return
         }
@@ -60,7 +61,15 @@ struct InteractionsController: Sendable {
         ])
         // The card updates itself through the outbox; only a refusal needs telling.
         if !reply.succeeded, let url = click.responseURL {
-            await responses.post(CardRenderer.message(for: reply.card, responseType: .ephemeral), to: url, logger: logger)
+            await respond(CardRenderer.message(for: reply.card, responseType: .ephemeral), to: url, logger: logger)
+        }
+    }
+
+    private func respond(_ message: SlackMessage, to url: String, logger: Logger) async {
+        var message = message
+        message.replaceOriginal = false
+        if let problem = await slack.respond(message, to: url) {
+            logger.warning("could not answer the click", metadata: ["reason": "\(problem)"])
         }
     }
 }

@@ -36,6 +36,24 @@ public struct SlackWebAPI: Sendable {
         await call("apps.connections.open", token: appToken, contentType: "application/x-www-form-urlencoded", body: Data(), as: SocketModeURL.self)
     }
 
+    /// Posts a reply to an interaction's `response_url`: how a button's answer reaches the
+    /// person who clicked (ephemeral) or the channel (`in_channel`). Nil when it was taken,
+    /// else why not.
+    public func respond(_ message: SlackMessage, to responseURL: String) async -> String? {
+        guard let body = try? JSONEncoder().encode(message) else { return "could not encode the reply" }
+        var request = HTTPClientRequest(url: responseURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return response.status.code < 300 ? nil : "response_url answered \(response.status.code)"
+        } catch {
+            return "could not post to response_url: \(error)"
+        }
+    }
+
     private func call<Body: Decodable & Sendable>(
         _ path: String, method: HTTPMethod = .POST, token: String, contentType: String? = nil, body: Data? = nil, as type: Body.Type
     ) async -> WebAPIResult<Body> {

@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
 
-/// Migration `v2-chat-neutral`: version 1 kept chat markup inside stored incidents and
-/// outbox rows. This rewrites them as data, so a mention renders however the chat adapter
-/// of the day renders it:
-/// - contacts' `slack` strings (`<@U1>`, `<!subteam^S1>`, `<#C1>`, `#name`, `@name`)
-///   become `chat` addresses (`U1`, `S1`, `C1`, `#name`, `@name`);
+/// Migration `v2-chat-neutral`: version 1 kept Slack mention markup inside stored incidents
+/// and outbox rows. This rewrites them as data, so a mention renders however the chat
+/// adapter of the day renders it:
+/// - contacts' `slack` strings (a user, user-group or channel id wrapped as a Slack mention,
+///   or a plain `#name` / `@name`) become `chat` addresses (`U1`, `S1`, `C1`, `#name`, `@name`);
 /// - immediate actions stored as "text\ncommand" become `{text, command}`;
 /// - escalation and chain-stop reasons stored as sentences become
 ///   `{"recorded": {"text": …}}`, shown as they were written.
@@ -51,7 +51,7 @@ enum ChatNeutralMigration {
         }
     }
 
-    /// `{"slack": "<@U1>", …}` → `{"chat": "U1", …}`.
+    /// `{"slack": <mention of U1>, …}` → `{"chat": "U1", …}`.
     static func target(_ target: [String: Any]) -> [String: Any] {
         var target = target
         guard let slack = target.removeValue(forKey: "slack") as? String else { return target }
@@ -59,12 +59,16 @@ enum ChatNeutralMigration {
         return target
     }
 
-    /// `<@U1>` → `U1`, `<!subteam^S1>` → `S1`, `<#C1>` → `C1`; `#name` and `@name` stay.
-    static func address(_ mention: String) -> String {
-        for prefix in ["<@", "<!subteam^", "<#"] where mention.hasPrefix(prefix) && mention.hasSuffix(">") {
-            return String(mention.dropFirst(prefix.count).dropLast())
+    /// The id inside a wrapped mention (the brackets, then the user `@`, channel `#` or
+    /// user-group `!subteam^` marker, removed); a plain `#name` or `@name` stays as it is.
+    static func address(_ stored: String) -> String {
+        guard stored.hasPrefix("<"), stored.hasSuffix(">") else { return stored }
+        var inner = stored.dropFirst().dropLast()
+        for marker in ["!subteam^", "@", "#"] where inner.hasPrefix(marker) {
+            inner = inner.dropFirst(marker.count)
+            break
         }
-        return mention
+        return String(inner)
     }
 
     /// "text\ncommand" → `{"text": "text", "command": "command"}`.

@@ -1,11 +1,12 @@
 import ArgumentParser
+import BotServer
 import Foundation
 import Incidents
 import RunbookModel
 
 struct ConfigOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "The bot-config directory (runbooks in <dir>/runbooks/*.yaml).")
-    var directory = "./bot-config"
+    var directory = BotConfiguration.Defaults.configDirectory
 }
 
 enum ConfigLoading {

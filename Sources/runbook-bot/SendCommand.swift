@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import BotServer
 import Foundation
+import Incidents
 import NIOCore
 import NIOHTTP1
 import Slack
@@ -16,10 +17,10 @@ struct SendCommand: AsyncParsableCommand {
     var commandText: String
 
     @Option(help: "The bot's slash-command endpoint.")
-    var url = "http://127.0.0.1:3000/slack/commands"
+    var url = BotConfiguration.Defaults.commandsURL
 
     @Option(name: .customLong("data-dir"), help: "Where `serve` keeps the local signing secret.")
-    var dataDirectory = "./.runbook-bot"
+    var dataDirectory = BotConfiguration.Defaults.dataDirectory
 
     @Option(help: "Slack user id to send as.")
     var user = "U0LOCAL"
@@ -40,7 +41,7 @@ struct SendCommand: AsyncParsableCommand {
             ("command", command), ("text", text), ("api_app_id", "A0LOCAL"), ("is_enterprise_install", "false"),
             ("response_url", "http://127.0.0.1/response-url-unused"), ("trigger_id", "0.0.local"),
         ])
-        let timestamp = String(Int64(Date().timeIntervalSince1970))
+        let timestamp = String(SystemClock().now().milliseconds / 1000)
         let signature = SlackSignature(signingSecret: secret).signature(timestamp: timestamp, body: Array(body.utf8))
 
         var request = HTTPClientRequest(url: url)

@@ -15,13 +15,13 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    var host = BotConfiguration.Defaults.host
 
     @Option(help: "Port to listen on.")
-    var port = 3000
+    var port = BotConfiguration.Defaults.port
 
     @Option(name: .customLong("data-dir"), help: "Where the bot keeps its state (local signing secret, databases).")
-    var dataDirectory = "./.runbook-bot"
+    var dataDirectory = BotConfiguration.Defaults.dataDirectory
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: LOG_LEVEL, else info).")
     var logLevel: String?

@@ -24,7 +24,7 @@ struct EnvelopeDispatcherTests {
         let console = ConsoleTransport(logger: rig.logs.logger(), times: TimeFormatter(timeZoneIdentifier: "UTC"))
         return EnvelopeDispatcher(
             commands: SlashCommandController(responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk),
-            interactions: InteractionsController(responder: responder, desk: rig.desk, responses: ResponseURLClient(client: .shared)),
+            interactions: InteractionsController(responder: responder, desk: rig.desk, slack: SlackWebAPI(client: .shared)),
             events: SlackEventsController(
                 responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times),
                 logger: rig.logs.logger()

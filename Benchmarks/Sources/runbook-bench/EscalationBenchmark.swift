@@ -22,8 +22,8 @@ enum EscalationBenchmark {
     static func spread(count: Int) async throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = TimingStore(base: try SQLiteIncidentStore(path: directory + "/incidents.sqlite"))
-        let start = SystemWallClock().now().adding(seconds: 5)
+        let store = TimingStore(base: try SQLiteIncidentStore(path: directory + "/incidents.sqlite", clock: SystemClock()))
+        let start = SystemClock().now().adding(seconds: 5)
         let rssBefore = residentMegabytes()
         try await declare(count: count, into: store) { index in
             // Level 2 of each incident falls due at start + index·60 s / count.
@@ -53,11 +53,11 @@ enum EscalationBenchmark {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/incidents.sqlite"
-        let past = SystemWallClock().now().adding(seconds: -3600)
-        try await declare(count: count, into: TimingStore(base: try SQLiteIncidentStore(path: path))) { _ in past }
+        let past = SystemClock().now().adding(seconds: -3600)
+        try await declare(count: count, into: TimingStore(base: try SQLiteIncidentStore(path: path, clock: SystemClock()))) { _ in past }
         // A fresh process's view: open the file again and start the services.
         let started = ContinuousClock.now
-        let store = TimingStore(base: try SQLiteIncidentStore(path: path))
+        let store = TimingStore(base: try SQLiteIncidentStore(path: path, clock: SystemClock()))
         let group = try serviceGroup(store: store)
         let running = Task { try await group.run() }
         while store.fired == 0 { try await Task.sleep(for: .milliseconds(1)) }
@@ -71,8 +71,8 @@ enum EscalationBenchmark {
 
     static func declare(count: Int, into store: TimingStore, due: (Int) -> Timestamp) async throws {
         let levels = [
-            PolicySnapshot.Level(level: 1, name: "On-call", afterSeconds: 0, targets: [NotifyTarget(contactID: "a", name: "A", slack: "<@U1>")]),
-            PolicySnapshot.Level(level: 2, name: "Lead", afterSeconds: 3600, targets: [NotifyTarget(contactID: "b", name: "B", slack: "<@U2>")]),
+            PolicySnapshot.Level(level: 1, name: "On-call", afterSeconds: 0, targets: [NotifyTarget(contactID: "a", name: "A", chat: .user(id: "U0A"))]),
+            PolicySnapshot.Level(level: 2, name: "Lead", afterSeconds: 3600, targets: [NotifyTarget(contactID: "b", name: "B", chat: .user(id: "U0B"))]),
         ]
         let policy = PolicySnapshot(system: "bench", runsWhile: .unresolved, levels: levels)
         for index in 0..<count {
@@ -89,15 +89,15 @@ enum EscalationBenchmark {
         }
     }
 
+    /// The bot as `serve` builds it (local mode, no runbooks), on the instrumented store.
     static func serviceGroup(store: TimingStore) throws -> ServiceGroup {
         var logger = Logger(label: "bench")
+        // Local mode logs every message it would send; at this volume that would be the benchmark.
         logger.logLevel = .error
-        let library = RunbookLibrary(runbooks: [])
-        let runtime = try IncidentRuntime(
-            store: store, configuration: IncidentConfiguration(databasePath: ""), library: library,
-            settings: BotSettings(), logger: logger
-        )
-        return ServiceGroup(configuration: .init(services: runtime.services, logger: logger))
+        var configuration = BotConfiguration(library: RunbookLibrary(runbooks: []), signingSecret: "bench")
+        configuration.port = 0
+        let app = try buildApplication(configuration, logger: logger, store: store)
+        return ServiceGroup(configuration: .init(services: [app], logger: logger))
     }
 
     static func temporaryDirectory() throws -> String {

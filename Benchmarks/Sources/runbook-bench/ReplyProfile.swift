@@ -42,7 +42,6 @@ enum ReplyProfile {
         let message = CardRenderer.message(for: answer.card(), responseType: .ephemeral)
         let encoder = JSONEncoder()
         time("JSONEncoder") { _ = try? encoder.encode(message) }
-        time("direct JSON writer") { _ = message.jsonBytes() }
         print("reply size: \((try? encoder.encode(message))?.count ?? 0) bytes")
     }
 }

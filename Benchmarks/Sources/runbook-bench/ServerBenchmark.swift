@@ -1,31 +1,32 @@
 import BotServer
 import Foundation
-import Hummingbird
 import Logging
 import RunbookModel
 
-/// Runs the real server with one extra route beside `/slack/commands`: `/slack/fixed`,
-/// behind the same signature verification, answering a fixed reply. `run.sh` loads both.
+/// Runs the bot as `serve` does — the real `buildApplication`, logging to standard output
+/// at `LOG_LEVEL` (default `info`, as in production) — for `run.sh` to load with wrk.
+/// The baseline route is Slack's `ssl_check` on `/slack/commands`: verified like every
+/// request, then answered with a fixed empty 200.
 enum ServerBenchmark {
     static func run(configDirectory: String, port: Int, secret: String) async throws {
         let today = CalendarDate(unixSeconds: Int64(Date().timeIntervalSince1970))
-        guard let library = RunbookLoader.load(configDirectory: configDirectory, today: today).library else {
-            print("sample runbook does not load")
+        let loaded = RunbookLoader.load(configDirectory: configDirectory, today: today)
+        guard let library = loaded.library else {
+            print("the runbooks do not load")
             return
         }
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
         var logger = Logger(label: "runbook-bench")
-        logger.logLevel = .warning
-        let fixedReply = ByteBuffer(string: #"{"response_type":"ephemeral","text":"ok"}"#)
-        let app = buildApplication(
-            configuration: BotConfiguration(host: "127.0.0.1", port: port, signingSecret: secret),
-            library: library,
-            logger: logger,
-            extraSlackRoutes: { slack in
-                slack.post("fixed") { _, _ in
-                    Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: fixedReply))
-                }
-            }
-        )
-        try await app.runService()
+        logger.logLevel = level
+        var configuration = BotConfiguration(library: library, settings: loaded.settings, signingSecret: secret)
+        configuration.port = port
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-bench-\(UUID().uuidString)").path
+        let app = try buildApplication(configuration, logger: logger)
+        try await BotServer.run(app, configuration: configuration, logger: logger)
     }
 }

@@ -16,14 +16,14 @@ final class TimingStore: IncidentStore {
     var lateness: [Double] { state.withLock { $0.lateness } }
     func reset() { state.withLock { $0 = (0, []) } }
 
-    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> Change?? {
+    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> UpdateResult {
         let deadline = Mutex<Timestamp?>(nil)
         let result = try await base.update(id) { incident in
             deadline.withLock { $0 = EscalationPlanner.nextEscalation(incident) }
             return try change(incident)
         }
-        let committed = SystemWallClock().now()
-        if case .some(.some(let saved)) = result, saved.transition.timeline.contains(where: { $0.kind == .escalated }),
+        let committed = SystemClock().now()
+        if let saved = result.saved, saved.transition.timeline.contains(where: { $0.kind == .escalated }),
            let due = deadline.withLock({ $0 }) {
             state.withLock {
                 $0.fired += 1
