@@ -2,12 +2,12 @@ import Hummingbird
 
 /// Request context carrying the raw body once its Slack signature has been verified, so
 /// handlers never read an unverified body.
-public struct BotRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+struct BotRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
     /// Set by `SlackVerificationMiddleware`; nil on routes it does not guard.
-    public var verifiedSlackBody: ByteBuffer?
+    var verifiedSlackBody: ByteBuffer?
 
-    public init(source: ApplicationRequestContextSource) {
+    init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.verifiedSlackBody = nil
     }

@@ -39,17 +39,50 @@ public enum RunbookCommand: Equatable, Sendable {
         }
     }
 
-    /// The usage text, one line per form. A test checks every case is listed.
-    public static let usage: [(form: String, meaning: String)] = [
-        ("/runbook <what is happening>", "the best runbook entry, e.g. `/runbook timeout` or a pasted error"),
-        ("/runbook share <query>", "the same, posted to the channel for everyone"),
-        ("/runbook list", "every system and its entries"),
-        ("/runbook overview [system]", "a system's one-page overview"),
-        ("/runbook deps [system]", "what a system depends on and how each breaks"),
-        ("/runbook escalation [system]", "who to call, and when"),
-        ("/runbook contacts [system]", "everyone in the runbook and how to reach them"),
-        ("/runbook help", "this help"),
-    ]
+    /// Every form `/runbook` takes, with its line in the help. The help and its test both
+    /// come from here, so neither can miss a command.
+    public enum Form: CaseIterable, Sendable {
+        case lookup, share, list, overview, deps, escalation, contacts, help
+
+        public var usage: String {
+            switch self {
+            case .lookup: "/runbook <what is happening>"
+            case .share: "/runbook share <query>"
+            case .list: "/runbook list"
+            case .overview: "/runbook overview [system]"
+            case .deps: "/runbook deps [system]"
+            case .escalation: "/runbook escalation [system]"
+            case .contacts: "/runbook contacts [system]"
+            case .help: "/runbook help"
+            }
+        }
+
+        public var meaning: String {
+            switch self {
+            case .lookup: "the best runbook entry, e.g. `/runbook timeout` or a pasted error"
+            case .share: "the same, posted to the channel for everyone"
+            case .list: "every system and its entries"
+            case .overview: "a system's one-page overview"
+            case .deps: "what a system depends on and how each breaks"
+            case .escalation: "who to call, and when"
+            case .contacts: "everyone in the runbook and how to reach them"
+            case .help: "this help"
+            }
+        }
+    }
+
+    /// Which form a parsed command is.
+    public var form: Form {
+        switch self {
+        case .help: .help
+        case .list: .list
+        case .lookup(_, let share): share ? .share : .lookup
+        case .section(.overview, _): .overview
+        case .section(.deps, _): .deps
+        case .section(.escalation, _): .escalation
+        case .section(.contacts, _): .contacts
+        }
+    }
 
     public static let usageLine = "Usage: /runbook <what is happening> | share <query> | list | overview | deps | escalation | contacts [system] | help"
 }

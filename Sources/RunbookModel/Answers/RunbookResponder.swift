@@ -195,7 +195,7 @@ public struct RunbookResponder: Sendable {
         if let unknownCommand {
             sections.append(Card.Section(nil, [.text("runbook-bot does not know the command \(unknownCommand).")]))
         }
-        sections.append(Card.Section("Commands", RunbookCommand.usage.map { .field($0.form, Card.Text($0.meaning)) }))
+        sections.append(Card.Section("Commands", RunbookCommand.Form.allCases.map { .field($0.usage, Card.Text($0.meaning)) }))
         sections.append(Card.Section(nil, [.text("Answers are only visible to you unless you use share.")]))
         return Card(title: "runbook-bot: runbooks in chat", subtitle: "Find the runbook entry for what is going wrong, fast.",
                     sections: sections)
