@@ -57,22 +57,10 @@ struct IncidentFlowTests {
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("incident-flow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
-        try FastRunbook.yaml().write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
-        try settings.write(toFile: directory + "/bot.yaml", atomically: true, encoding: .utf8)
-        let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
-        let library = try #require(loaded.library, "\(loaded.diagnostics)")
-
         let fake = FakeSlackAndPagerDuty()
         try await fake.start()
         let logs = LogRecorder()
-        var configuration = BotConfiguration(library: library, settings: loaded.settings, signingSecret: Fixture.secret)
-        configuration.port = 0
-        configuration.dataDirectory = directory + "/data"
-        configuration.slack.botToken = "xoxb-test"
-        configuration.slack.apiURL = fake.slackURL
-        configuration.pagerDuty.routingKey = "R0KEY"
-        configuration.pagerDuty.eventsURL = fake.pagerDutyURL
+        let configuration = try Fixture.fastBot(settings: settings, fake: fake, directory: directory)
         let app = try buildApplication(configuration, logger: logs.logger(), clock: clock)
         let store = try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
         do {

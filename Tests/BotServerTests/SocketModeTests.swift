@@ -16,21 +16,12 @@ struct SocketModeTests {
     @Test func envelopesAreHandledAndAcknowledgedAcrossReconnects() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-mode-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try FileManager.default.createDirectory(atPath: directory + "/runbooks", withIntermediateDirectories: true)
-        try FastRunbook.yaml().write(toFile: directory + "/runbooks/fast.yaml", atomically: true, encoding: .utf8)
-        let loaded = RunbookLoader.load(configDirectory: directory, today: CalendarDate(year: 2026, month: 11, day: 2)!)
-        let library = try #require(loaded.library)
-
         let fake = FakeSlackAndPagerDuty()
         try await fake.start()
         fake.silence(link: 3)
         fake.rateLimitConnections(1)
         let logs = LogRecorder()
-        var configuration = BotConfiguration(library: library, settings: loaded.settings, signingSecret: Fixture.secret)
-        configuration.port = 0
-        configuration.dataDirectory = directory + "/data"
-        configuration.slack.botToken = "xoxb-test"
-        configuration.slack.apiURL = fake.slackURL
+        var configuration = try Fixture.fastBot(fake: fake, directory: directory)
         configuration.slack.appToken = "xapp-test"
         configuration.slack.pingInterval = .milliseconds(500)
         let app = try buildApplication(configuration, logger: logs.logger())

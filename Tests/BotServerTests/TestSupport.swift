@@ -105,4 +105,18 @@ enum Fixture {
             HTTPField.Name("X-Slack-Signature")!: signature,
         ]
     }
+
+    /// The bot on the fast runbook (and `settings` as its bot.yaml), talking to `fake` as its
+    /// Slack and PagerDuty, keeping its data in `directory`.
+    static func fastBot(settings: String? = nil, fake: FakeSlackAndPagerDuty, directory: String) throws -> BotConfiguration {
+        let (library, settings) = try FastRunbook.load(settings: settings)
+        var configuration = BotConfiguration(library: library, settings: settings, signingSecret: secret)
+        configuration.port = 0
+        configuration.dataDirectory = directory + "/data"
+        configuration.slack.botToken = "xoxb-test"
+        configuration.slack.apiURL = fake.slackURL
+        configuration.pagerDuty.routingKey = "R0KEY"
+        configuration.pagerDuty.eventsURL = fake.pagerDutyURL
+        return configuration
+    }
 }
