@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "runbook-bot-benchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "runbook-bot", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),

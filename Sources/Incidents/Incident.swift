@@ -166,7 +166,7 @@ public struct Incident: Codable, Hashable, Sendable {
     public var title: String
     public var severity: IncidentSeverity
     public var state: IncidentState
-    /// The Slack channel it was declared in; its card and thread live there.
+    /// The chat channel it was declared in; its card and thread live there.
     public var channel: String
     /// The card's message timestamp once posted: pings and updates go in its thread.
     public var threadTS: String?

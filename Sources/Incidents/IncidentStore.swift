@@ -6,7 +6,7 @@ public enum Destination: Codable, Hashable, Sendable {
     case statusChannel(String)
     case pagerDuty
 
-    /// The ordering key: one queue per Slack channel, one for PagerDuty.
+    /// The ordering key: one queue per chat channel, one for PagerDuty.
     public func queue(for incident: Incident) -> String {
         switch self {
         case .incidentChannel: "slack:\(incident.channel)"

@@ -10,18 +10,15 @@ public struct SlackMessage: Codable, Sendable, Equatable {
     public var responseType: ResponseType?
     public var text: String
     public var blocks: [Block]?
-    public var threadTS: String?
     /// For `response_url` replies: whether to replace the message the button was on.
     public var replaceOriginal: Bool?
 
     public init(
-        responseType: ResponseType? = nil, text: String, blocks: [Block]? = nil, threadTS: String? = nil,
-        replaceOriginal: Bool? = nil
+        responseType: ResponseType? = nil, text: String, blocks: [Block]? = nil, replaceOriginal: Bool? = nil
     ) {
         self.responseType = responseType
         self.text = text
         self.blocks = blocks
-        self.threadTS = threadTS
         self.replaceOriginal = replaceOriginal
     }
 
@@ -29,7 +26,6 @@ public struct SlackMessage: Codable, Sendable, Equatable {
         case responseType = "response_type"
         case text
         case blocks
-        case threadTS = "thread_ts"
         case replaceOriginal = "replace_original"
     }
 }

@@ -1,7 +1,7 @@
 extension Card {
     /// Text that may mention people and places, independent of any chat's markup. Each chat
-    /// renders the spans its own way (Slack: `<@U…>`, `*bold*`, backticks; the terminal:
-    /// plain words). Built with string interpolation: `"\(strong: id) reached by \(mention: who)"`.
+    /// renders the spans its own way, the terminal as plain words. Built with string
+    /// interpolation: `"\(strong: id) reached by \(mention: who)"`.
     public struct Text: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
         public enum Span: Sendable, Hashable {
             case plain(String)
@@ -90,8 +90,6 @@ extension Card {
                 }
             }.joined()
         }
-
-        public var isEmpty: Bool { spans.isEmpty }
     }
 }
 
