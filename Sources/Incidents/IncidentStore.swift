@@ -118,12 +118,19 @@ public protocol IncidentStore: Sendable {
     /// A queue whose oldest delivery waits (rate limit, backoff) holds back the rest, so
     /// order within a queue is kept.
     func deliverable(at now: Timestamp) async throws -> [OutboxMessage]
-    /// When the next pending delivery may be tried.
-    func nextDeliveryAttempt() async throws -> Timestamp?
+    /// When the next pending delivery may be tried, leaving out the queues named.
+    func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp?
     /// Marks delivered; a delivered card's message timestamp becomes the incident's thread.
     func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws
     /// Keeps the delivery pending, to be tried again no earlier than `retryAt`.
     func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws
     /// Gives up on the delivery and records why in the incident's timeline.
     func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws
+}
+
+extension IncidentStore {
+    /// When the next pending delivery may be tried.
+    public func nextDeliveryAttempt() async throws -> Timestamp? {
+        try await nextDeliveryAttempt(excluding: [])
+    }
 }

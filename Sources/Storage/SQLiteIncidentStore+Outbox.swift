@@ -21,11 +21,14 @@ extension SQLiteIncidentStore {
         }
     }
 
-    public func nextDeliveryAttempt() async throws -> Timestamp? {
+    public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
         // Over queue heads only: a later row of a waiting queue cannot go before its head.
         try await database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM (\(Self.queueHeads))")
-                .map(Timestamp.init(milliseconds:))
+            let excluded = Array(queues)
+            let filter = excluded.isEmpty ? "" : " WHERE queue NOT IN (\(databaseQuestionMarks(count: excluded.count)))"
+            return try Int64.fetchOne(
+                db, sql: "SELECT MIN(next_attempt_at) FROM (\(Self.queueHeads))\(filter)", arguments: StatementArguments(excluded)
+            ).map(Timestamp.init(milliseconds:))
         }
     }
 

@@ -10,6 +10,9 @@ public final class SQLiteIncidentStore: IncidentStore {
     let database: any DatabaseWriter
     let clock: any BotClock
 
+    /// How long a write waits for another connection's lock before it fails, in seconds.
+    public static let busyTimeout: TimeInterval = 5
+
     /// Opens the store on `database`, migrating it to the current schema first.
     public init(database: any DatabaseWriter, clock: any BotClock) throws {
         self.database = database
@@ -21,7 +24,10 @@ public final class SQLiteIncidentStore: IncidentStore {
     public convenience init(path: String, clock: any BotClock) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(database: try DatabasePool(path: path), clock: clock)
+        var configuration = Configuration()
+        // Another connection holding the write lock makes a write wait, not fail at once.
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        try self.init(database: try DatabasePool(path: path, configuration: configuration), clock: clock)
     }
 
     // MARK: Changes

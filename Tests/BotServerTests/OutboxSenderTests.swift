@@ -69,4 +69,37 @@ struct OutboxSenderTests {
         #expect(try await rig.store.timeline("INC-1").last?.text == "could not deliver the incident card to slack:C0INC: channel_not_found")
         #expect(rig.logs.messages("outbox: delivery failed for good").first?.metadata["reason"] == "channel_not_found")
     }
+
+    /// Recording a delivery fails (a locked database): the message is not sent again; its
+    /// queue waits while the recording is retried with backoff, then goes on.
+    @Test func aDeliveryThatCannotBeRecordedIsNotSentAgain() async throws {
+        let rig = try IncidentRig()
+        let start = rig.clock.now()
+        await rig.declare()
+        let store = FaultyStore(base: rig.store)
+        store.failingRecords.withLock { $0 = 2 }
+        let transport = ScriptedTransport()
+        let sender = OutboxSender(store: store, transport: transport, clock: rig.clock, wakeup: rig.outboxWakeup, logger: rig.logs.logger())
+        try await running(sender) {
+            // The card went out once; writing that down failed, so the sender waits 0.5–1 s.
+            #expect(await eventually { rig.clock.sleepers.contains { $0 > start } })
+            #expect(transport.sent.map(\.delivery.effect) == [.postCard])
+            let firstRetry = try #require(rig.clock.sleepers.first { $0 > start })
+            #expect(firstRetry >= start.adding(milliseconds: 500) && firstRetry <= start.adding(seconds: 1))
+
+            // The second try at recording fails too: 1–2 s more, and still no second send.
+            rig.clock.advance(to: firstRetry)
+            #expect(await eventually { store.failingRecords.withLock { $0 } == 0 && rig.clock.sleepers.contains { $0 > firstRetry } })
+            #expect(transport.sent.count == 1)
+            let secondRetry = try #require(rig.clock.sleepers.first { $0 > firstRetry })
+            #expect(secondRetry >= firstRetry.adding(seconds: 1) && secondRetry <= firstRetry.adding(seconds: 2))
+
+            // Recorded at last: the card is delivered once and its thread saved; the queue goes on.
+            rig.clock.advance(to: secondRetry)
+            #expect(await eventually { (try? await rig.store.deliveries("INC-1").allSatisfy { $0.status == .delivered }) == true })
+        }
+        #expect(transport.sent.map(\.delivery.effect) == [.postCard, .notifyLevel(level: 1, reason: .declared)])
+        #expect(try await rig.store.incident("INC-1")?.threadTS == "1700000000.1")
+        #expect(rig.logs.messages("outbox: could not record a delivery; its queue waits until it is recorded").count == 1)
+    }
 }

@@ -42,7 +42,9 @@ final class TimingStore: IncidentStore {
     func nextDeadline() async throws -> Timestamp? { try await base.nextDeadline() }
     func dueIncidents(at now: Timestamp) async throws -> [String] { try await base.dueIncidents(at: now) }
     func deliverable(at now: Timestamp) async throws -> [OutboxMessage] { try await base.deliverable(at: now) }
-    func nextDeliveryAttempt() async throws -> Timestamp? { try await base.nextDeliveryAttempt() }
+    func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
+        try await base.nextDeliveryAttempt(excluding: queues)
+    }
     func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
         try await base.markDelivered(message, threadTS: threadTS, at: at)
     }

@@ -5,7 +5,9 @@ import ServiceLifecycle
 /// Delivers the outbox: oldest first within each queue (one per Slack channel, one for
 /// PagerDuty), queues side by side. Rate limits wait `Retry-After`; 5xx and connection
 /// errors back off exponentially with jitter; final errors are recorded and skipped.
-/// Everything it knows is in the store, so a restart picks up where it stopped.
+/// Everything it knows is in the store, so a restart picks up where it stopped. When an
+/// outcome cannot be recorded, its queue holds and the recording is retried with backoff:
+/// a message is never sent again because writing down its delivery failed.
 struct OutboxSender: Service {
     let store: any IncidentStore
     let transport: any Transport
@@ -15,14 +17,18 @@ struct OutboxSender: Service {
     var backoff = Backoff.delivery
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
+    let unrecorded = UnrecordedOutcomes()
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let batch = try await store.deliverable(at: clock.now())
+                    await recordHeldOutcomes()
+                    let held = unrecorded.heldQueues
+                    let batch = try await store.deliverable(at: clock.now()).filter { !held.contains($0.queue) }
                     if batch.isEmpty {
-                        await wakeup.wait(until: try await store.nextDeliveryAttempt())
+                        let next = [try await store.nextDeliveryAttempt(excluding: held), unrecorded.nextRetry].compactMap { $0 }.min()
+                        await wakeup.wait(until: next)
                         continue
                     }
                     await withTaskGroup(of: Void.self) { group in
@@ -42,30 +48,60 @@ struct OutboxSender: Service {
 
     /// One attempt at one message, and its outcome recorded.
     func deliver(_ message: OutboxMessage) async {
+        let outcome: DeliveryOutcome
         do {
             guard let incident = try await store.incident(message.incidentID) else {
                 try await store.markFailed(message, error: "incident not found", at: clock.now())
                 return
             }
-            let outcome = await transport.deliver(message, incident: incident)
-            let now = clock.now()
-            switch outcome {
-            case .delivered(let messageID):
-                try await store.markDelivered(message, threadTS: messageID, at: now)
-            case .retry(let after, let reason):
-                let wait = after ?? backoff.delay(afterFailures: message.attempts + 1)
-                try await store.markRetry(message, retryAt: now.adding(wait), error: reason)
-                logger.warning("outbox: will retry", metadata: [
-                    "incident": "\(message.incidentID)", "queue": "\(message.queue)", "in": "\(wait)", "reason": "\(reason)",
-                ])
-            case .failed(let reason):
-                try await store.markFailed(message, error: reason, at: now)
-                logger.error("outbox: delivery failed for good", metadata: [
-                    "incident": "\(message.incidentID)", "queue": "\(message.queue)", "reason": "\(reason)",
+            outcome = await transport.deliver(message, incident: incident)
+        } catch {
+            logger.error("outbox: could not read the incident", metadata: ["incident": "\(message.incidentID)", "error": "\(error)"])
+            return
+        }
+        do {
+            try await record(outcome, of: message)
+        } catch {
+            let retryAt = clock.now().adding(backoff.delay(afterFailures: 1))
+            unrecorded.hold(message, outcome, failures: 1, retryAt: retryAt)
+            logger.error("outbox: could not record a delivery; its queue waits until it is recorded", metadata: [
+                "incident": "\(message.incidentID)", "queue": "\(message.queue)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Tries again to write down outcomes that could not be recorded, each on its own backoff.
+    func recordHeldOutcomes() async {
+        for entry in unrecorded.due(at: clock.now()) {
+            do {
+                try await record(entry.outcome, of: entry.message)
+                unrecorded.release(entry.message)
+            } catch {
+                let failures = entry.failures + 1
+                unrecorded.hold(entry.message, entry.outcome, failures: failures, retryAt: clock.now().adding(backoff.delay(afterFailures: failures)))
+                logger.error("outbox: still cannot record a delivery", metadata: [
+                    "incident": "\(entry.message.incidentID)", "queue": "\(entry.message.queue)", "error": "\(error)",
                 ])
             }
-        } catch {
-            logger.error("outbox: could not record a delivery", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func record(_ outcome: DeliveryOutcome, of message: OutboxMessage) async throws {
+        let now = clock.now()
+        switch outcome {
+        case .delivered(let messageID):
+            try await store.markDelivered(message, threadTS: messageID, at: now)
+        case .retry(let after, let reason):
+            let wait = after ?? backoff.delay(afterFailures: message.attempts + 1)
+            try await store.markRetry(message, retryAt: now.adding(wait), error: reason)
+            logger.warning("outbox: will retry", metadata: [
+                "incident": "\(message.incidentID)", "queue": "\(message.queue)", "in": "\(wait)", "reason": "\(reason)",
+            ])
+        case .failed(let reason):
+            try await store.markFailed(message, error: reason, at: now)
+            logger.error("outbox: delivery failed for good", metadata: [
+                "incident": "\(message.incidentID)", "queue": "\(message.queue)", "reason": "\(reason)",
+            ])
         }
     }
 }

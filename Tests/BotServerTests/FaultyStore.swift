@@ -1,0 +1,51 @@
+import Incidents
+import Synchronization
+
+/// A store whose bookkeeping writes fail while `failingRecords` is above zero, as a locked
+/// database or a full disk would make them fail. Everything else goes to the real store.
+final class FaultyStore: IncidentStore {
+    struct WriteFailed: Error {}
+
+    let base: any IncidentStore
+    let failingRecords = Mutex(0)
+
+    init(base: any IncidentStore) {
+        self.base = base
+    }
+
+    private func failIfBroken() throws {
+        let fail = failingRecords.withLock { count -> Bool in
+            guard count > 0 else { return false }
+            count -= 1
+            return true
+        }
+        if fail { throw WriteFailed() }
+    }
+
+    func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
+        try failIfBroken()
+        try await base.markDelivered(message, threadTS: threadTS, at: at)
+    }
+    func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
+        try failIfBroken()
+        try await base.markRetry(message, retryAt: retryAt, error: error)
+    }
+    func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
+        try failIfBroken()
+        try await base.markFailed(message, error: error, at: at)
+    }
+
+    func declare(_ make: @Sendable (Int) throws -> Change) async throws -> Incident { try await base.declare(make) }
+    func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> UpdateResult { try await base.update(id, change) }
+    func incident(_ id: String) async throws -> Incident? { try await base.incident(id) }
+    func openIncidents(channel: String?) async throws -> [Incident] { try await base.openIncidents(channel: channel) }
+    func resolvedIncidents(since: Timestamp) async throws -> [Incident] { try await base.resolvedIncidents(since: since) }
+    func timeline(_ id: String) async throws -> [TimelineEntry] { try await base.timeline(id) }
+    func deliveries(_ id: String) async throws -> [DeliveryRecord] { try await base.deliveries(id) }
+    func nextDeadline() async throws -> Timestamp? { try await base.nextDeadline() }
+    func dueIncidents(at now: Timestamp) async throws -> [String] { try await base.dueIncidents(at: now) }
+    func deliverable(at now: Timestamp) async throws -> [OutboxMessage] { try await base.deliverable(at: now) }
+    func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
+        try await base.nextDeliveryAttempt(excluding: queues)
+    }
+}
