@@ -27,6 +27,16 @@ public enum EscalationPlanner {
         return base.adding(seconds: repeating.everySeconds * (incident.repeatsDone + 1))
     }
 
+    /// How many repeats of the last level should have happened by `now`.
+    static func repeatsDue(_ incident: Incident, at now: Timestamp) -> Int {
+        guard let repeating = incident.policy.repeatAfterLast else { return incident.repeatsDone }
+        let base = incident.lastLevelReachedAt ?? incident.declaredAt
+        let every = Int64(max(repeating.everySeconds, 1)) * 1000
+        let elapsed = Int(max(0, now.milliseconds - base.milliseconds) / every)
+        let due = max(incident.repeatsDone + 1, elapsed)
+        return repeating.times.map { min(due, $0) } ?? due
+    }
+
     public static func nextReminder(_ incident: Incident) -> Timestamp? {
         guard incident.isOpen, let interval = incident.reminderSeconds, interval > 0 else { return nil }
         let base = [incident.declaredAt, incident.lastStatusUpdateAt, incident.lastReminderAt].compactMap { $0 }.max()!
@@ -68,9 +78,13 @@ public enum EscalationPlanner {
                     text: "level \(level.level) (\(level.name)) reached: \(IncidentNotice.describe(reason))"
                 ))
             } else {
-                incident.repeatsDone += 1
+                // After downtime several repeats can be overdue: one ping says how many were
+                // missed, rather than a burst of pings broadcast to the channel at once.
+                let due = repeatsDue(incident, at: now)
+                let missed = due - incident.repeatsDone - 1
+                incident.repeatsDone = due
                 let last = policy.levels[policy.levels.count - 1]
-                let reason = EscalationReason.repeated(number: incident.repeatsDone, of: policy.repeatAfterLast?.times)
+                let reason = EscalationReason.repeated(number: incident.repeatsDone, of: policy.repeatAfterLast?.times, missed: missed)
                 transition.effects.append(.notifyLevel(level: last.level, reason: reason))
                 transition.timeline.append(TimelineEntry(
                     at: now, actor: IncidentMachine.bot, kind: .escalated,

@@ -37,8 +37,9 @@ public enum EscalationReason: Codable, Hashable, Sendable {
     /// The level's time came while the incident was still unresolved (or unacknowledged).
     case notHandled(afterSeconds: Int, runsWhile: EscalationCondition)
     case byHand(by: String)
-    /// After the last level, the last level again.
-    case repeated(number: Int, of: Int?)
+    /// After the last level, the last level again; `missed` repeats fell due while the bot
+    /// was down and are folded into this one.
+    case repeated(number: Int, of: Int?, missed: Int)
     /// Written as text by a version of the bot from before reasons were data.
     case recorded(text: String)
 }

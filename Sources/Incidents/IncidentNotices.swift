@@ -61,7 +61,8 @@ public enum IncidentNotice: Sendable, Equatable {
         case .notHandled(let seconds, let runsWhile):
             "not \(runsWhile == .unresolved ? "resolved" : "acknowledged") after \(RunbookDuration(seconds: seconds))"
         case .byHand(let actor): "escalated by hand by \(actor: actor)"
-        case .repeated(let number, let times): "still open: repeat \(number)\(times.map { " of \($0)" } ?? "")"
+        case .repeated(let number, let times, let missed):
+            "still open: repeat \(number)\(times.map { " of \($0)" } ?? "")\(missed > 0 ? " (\(missed) more fell due while the bot was down)" : "")"
         case .recorded(let text): Card.Text(text)
         }
     }

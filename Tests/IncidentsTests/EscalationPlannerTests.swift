@@ -55,11 +55,27 @@ struct EscalationPlannerTests {
         incident = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 60))).incident
         #expect(EscalationPlanner.nextEscalation(incident) == Fixtures.at(seconds: 180))
         let first = try #require(EscalationPlanner.due(incident, at: Fixtures.at(seconds: 180)))
-        #expect(first.effects.first == .notifyLevel(level: 2, reason: .repeated(number: 1, of: 2)))
+        #expect(first.effects.first == .notifyLevel(level: 2, reason: .repeated(number: 1, of: 2, missed: 0)))
         #expect(EscalationPlanner.nextEscalation(first.incident) == Fixtures.at(seconds: 300))
         let second = try #require(EscalationPlanner.due(first.incident, at: Fixtures.at(seconds: 300)))
         #expect(second.effects.contains(.chainStopped(reason: .repeatsDone)))
         #expect(EscalationPlanner.nextEscalation(second.incident) == nil)
+    }
+
+    /// Down for 65 minutes with a repeat every 10: one ping that says 5 more were missed, not six.
+    @Test func afterDowntimeOneRepeatSaysHowManyWereMissed() throws {
+        let policy = Fixtures.policy(levels: [0], repeating: .init(everySeconds: 600))
+        let declared = Fixtures.declare(policy: policy).incident
+        let after = try #require(EscalationPlanner.due(declared, at: Fixtures.at(seconds: 65 * 60)))
+        let pings = after.effects.filter { if case .notifyLevel = $0 { true } else { false } }
+        #expect(pings == [.notifyLevel(level: 1, reason: .repeated(number: 6, of: nil, missed: 5))])
+        #expect(after.incident.repeatsDone == 6)
+        #expect(EscalationPlanner.nextEscalation(after.incident) == Fixtures.at(seconds: 70 * 60))
+        // With a limit, the missed ones count toward it and the chain stops at it.
+        let limited = Fixtures.declare(policy: Fixtures.policy(levels: [0], repeating: .init(everySeconds: 600, times: 3))).incident
+        let stopped = try #require(EscalationPlanner.due(limited, at: Fixtures.at(seconds: 65 * 60)))
+        #expect(stopped.effects.contains(.notifyLevel(level: 1, reason: .repeated(number: 3, of: 3, missed: 2))))
+        #expect(stopped.effects.contains(.chainStopped(reason: .repeatsDone)))
     }
 
     @Test func remindersComeAfterSilenceAndStopAtResolution() throws {
@@ -87,7 +103,7 @@ struct EscalationPlannerTests {
     @Test func reasonsReadAsTheTimelineShowsThem() {
         #expect(IncidentNotice.describe(EscalationReason.notHandled(afterSeconds: 900, runsWhile: .unresolved)).description == "not resolved after 15m")
         #expect(IncidentNotice.describe(EscalationReason.notHandled(afterSeconds: 1800, runsWhile: .unacknowledged)).description == "not acknowledged after 30m")
-        #expect(IncidentNotice.describe(EscalationReason.repeated(number: 1, of: 2)).description == "still open: repeat 1 of 2")
+        #expect(IncidentNotice.describe(EscalationReason.repeated(number: 1, of: 2, missed: 0)).description == "still open: repeat 1 of 2")
         #expect(IncidentNotice.describe(ChainStopReason.lastLevelReached).description == "last escalation level reached; the chain stops here")
         // An actor is a mention, not a name baked into the text.
         #expect(IncidentNotice.describe(EscalationReason.byHand(by: "U0ALEX")).spans.contains(.mention(.user(id: "U0ALEX"))))
