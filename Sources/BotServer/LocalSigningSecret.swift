@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Slack
 
 /// The signing secret for local mode: when no `SLACK_SIGNING_SECRET` is set, the bot makes
@@ -50,11 +55,26 @@ public enum LocalSigningSecret {
         }
         var generator = SystemRandomNumberGenerator()
         let secret = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]
-        ) else {
-            throw Failure.cannotCreate(path: path, reason: "the file could not be written")
+        do {
+            try writeOwnerOnly(Data((secret + "\n").utf8), to: path)
+        } catch {
+            throw Failure.cannotCreate(path: path, reason: "\(error)")
         }
         return (secret, true)
+    }
+
+    /// Writes the file as 0600 from its first byte (never readable by others, not even for an
+    /// instant), then renames it into place, so a crash leaves either no secret or a whole one.
+    static func writeOwnerOnly(_ data: Data, to path: String) throws {
+        let temporary = path + ".\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == data.count, synced == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
     }
 }

@@ -20,10 +20,15 @@ public final class SQLiteIncidentStore: IncidentStore {
         try Schema.migrator.migrate(database)
     }
 
-    /// Opens (creating when needed) the SQLite file at `path`.
+    /// Opens (creating when needed) the SQLite file at `path`. Incidents name people and
+    /// systems: a directory the store creates is the owner's only (0700), and so is a new
+    /// database file (0600; SQLite gives its WAL and shared-memory files the same mode).
     public convenience init(path: String, clock: any BotClock) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         var configuration = Configuration()
         // Another connection holding the write lock makes a write wait, not fail at once.
         configuration.busyMode = .timeout(Self.busyTimeout)

@@ -16,6 +16,10 @@ struct LocalSigningSecretTests {
         let path = LocalSigningSecret.path(dataDirectory: directory)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let directoryMode = try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? NSNumber
+        #expect(directoryMode?.intValue == 0o700)
+        // Nothing is left behind from the atomic write.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == [LocalSigningSecret.fileName])
 
         let second = try LocalSigningSecret.loadOrCreate(dataDirectory: directory)
         #expect(!second.created)

@@ -1,3 +1,4 @@
+import Foundation
 import Incidents
 import Storage
 import TestSupport
@@ -32,6 +33,21 @@ import Testing
             #expect(try await store.deliverable(at: Fixtures.at(seconds: 40)) == pending)
             #expect(try await store.deliverable(at: Fixtures.at(seconds: 39)).map(\.queue) == ["slack:C1"])
             #expect(pending.first { $0.queue == "slack:C2" }?.attempts == 1)
+        }
+    }
+
+    /// Incidents name people and systems: the directory and database the store creates are
+    /// the owner's only, whatever the umask.
+    @Test func aNewDatabaseAndItsDirectoryAreOwnerOnly() async throws {
+        try await withDatabasePath { path in
+            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+            try await Fixtures.declare(in: store)
+            func mode(_ path: String) throws -> Int? {
+                (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+            }
+            #expect(try mode(URL(fileURLWithPath: path).deletingLastPathComponent().path) == 0o700)
+            #expect(try mode(path) == 0o600)
+            #expect(try mode(path + "-wal") == 0o600)
         }
     }
 }
