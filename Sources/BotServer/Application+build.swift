@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Incidents
 import Logging
+import NIOCore
 import PagerDuty
 import RunbookModel
 import ServiceLifecycle
@@ -63,6 +64,7 @@ public func buildApplication(
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,
+        bodyTimeout: configuration.requestTimeout,
         clock: clock
     ))
     commands.addRoutes(to: slack)
@@ -80,8 +82,11 @@ public func buildApplication(
             clock: clock, logger: logger, pingInterval: configuration.slack.pingInterval
         ))
     }
+    let (seconds, attoseconds) = configuration.requestTimeout.components
+    let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: idle)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "runbook-bot"),
         services: services,
         logger: logger

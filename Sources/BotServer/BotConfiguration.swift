@@ -20,6 +20,9 @@ public struct BotConfiguration: Sendable {
     public var signingSecret: String
     /// Slack sends a few kilobytes at most; anything much larger is not Slack.
     public var maxBodySize = 64 * 1024
+    /// A connection that sends nothing for this long is closed, and a request body must
+    /// arrive within it: a client cannot hold connections open with trickled requests.
+    public var requestTimeout: Duration = .seconds(10)
     /// The slash commands answered with runbook lookups, and those that run incidents.
     public var runbookCommands: Set<String> = ["/runbook"]
     public var incidentCommands: Set<String> = ["/incident"]

@@ -14,6 +14,8 @@ struct SlackVerificationMiddleware: RouterMiddleware {
 
     let signature: SlackSignature
     let maxBodySize: Int
+    /// The whole body must arrive within this; a trickled body is cut off.
+    let bodyTimeout: Duration
     let clock: any BotClock
 
     func handle(
@@ -25,9 +27,11 @@ struct SlackVerificationMiddleware: RouterMiddleware {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: maxBodySize)
+            body = try await Self.collect(&request, upTo: maxBodySize, within: bodyTimeout, clock: clock)
         } catch is NIOTooManyBytesError {
             return reject(.contentTooLarge, "body is over the \(maxBodySize)-byte limit", context)
+        } catch is BodyTimedOut {
+            return reject(.requestTimeout, "the body did not arrive within \(bodyTimeout)", context)
         }
         let failure = body.withUnsafeReadableBytes { bytes -> SlackSignature.Failure? in
             do throws(SlackSignature.Failure) {
@@ -48,6 +52,25 @@ struct SlackVerificationMiddleware: RouterMiddleware {
         var context = context
         context.verifiedSlackBody = body
         return try await next(request, context)
+    }
+
+    struct BodyTimedOut: Error {}
+
+    /// The body, or `BodyTimedOut` when it has not all arrived within `timeout`.
+    static func collect(_ request: inout Request, upTo limit: Int, within timeout: Duration, clock: any BotClock) async throws -> ByteBuffer {
+        let body = request.body
+        let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let collected else { throw BodyTimedOut() }
+        request.body = .init(buffer: collected)
+        return collected
     }
 
     private func reject(_ status: HTTPResponse.Status, _ reason: String, _ context: Context) -> Response {
