@@ -68,13 +68,13 @@ struct ConnectionLimitsTests {
     }
 
     @Test func aTrickledBodyIsRefusedWhenItsTimeIsUp() async throws {
-        try await Self.application(timeout: .milliseconds(500)).test(.live) { client in
+        try await Self.application(timeout: .milliseconds(1500)).test(.live) { client in
             let connection = try RawConnection(port: try #require(client.port))
             connection.send("POST /slack/commands HTTP/1.1\r\nHost: bot\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\ncommand=%2Frunbook")
             // A byte now and then keeps the connection from being idle; the body's deadline still comes.
             let trickle = Task {
-                for _ in 0..<20 {
-                    try await Task.sleep(for: .milliseconds(200))
+                for _ in 0..<100 {
+                    try await Task.sleep(for: .milliseconds(100))
                     connection.send("x")
                 }
             }
