@@ -41,8 +41,17 @@ public final class SQLiteIncidentStore: IncidentStore {
         try await database.write { db in
             // Taking the number inside the transaction serialises declarations; a `make`
             // that throws rolls the counter back with everything else.
+            // A counter row lost to a hand edit is recreated from the incidents themselves, so
+            // numbers still never repeat.
+            try db.execute(sql: """
+                INSERT INTO incident_counter (id, last)
+                SELECT 1, (SELECT COALESCE(MAX(number), 0) FROM incident)
+                WHERE NOT EXISTS (SELECT 1 FROM incident_counter WHERE id = 1)
+                """)
             try db.execute(sql: "UPDATE incident_counter SET last = last + 1 WHERE id = 1")
-            let number = try Int.fetchOne(db, sql: "SELECT last FROM incident_counter WHERE id = 1")!
+            guard let number = try Int.fetchOne(db, sql: "SELECT last FROM incident_counter WHERE id = 1") else {
+                throw StorageError.corrupt("the incident counter cannot be read")
+            }
             let change = try make(number)
             let incident = change.transition.incident
             guard incident.number == number else { throw StorageError.numberMismatch(expected: number, got: incident.number) }

@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Incidents
 import Storage
@@ -121,6 +122,20 @@ import Testing
             #expect(message.createdAt == Fixtures.at(seconds: 45))
             // Not tryable before it was made.
             #expect(try await store.deliverable(at: Fixtures.at(seconds: 44)).isEmpty)
+        }
+    }
+
+    /// The counter row was deleted by hand: declaring recreates it from the highest number.
+    @Test func aLostCounterIsRecreatedAndNumbersNeverRepeat() async throws {
+        try await withDatabasePath { path in
+            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+            try await Fixtures.declare(in: store)
+            try await Fixtures.declare(in: store)
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { try $0.execute(sql: "DELETE FROM incident_counter") }
+            try queue.close()
+            let third = try await Fixtures.declare(in: store)
+            #expect(third.id == "INC-3")
         }
     }
 }
