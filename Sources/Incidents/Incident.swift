@@ -194,6 +194,12 @@ public struct Incident: Codable, Hashable, Sendable {
     public var reminderSeconds: Int?
     /// Whether PagerDuty was paged, so resolution resolves the page too.
     public var paged: Bool
+    /// The page's `dedup_key`: the installation and the incident id. Nil for incidents
+    /// declared before installations had ids; their pages were keyed by the id alone.
+    public var pageKey: String?
+
+    /// The key a page about this incident is triggered and resolved with.
+    public var dedupKey: String { pageKey ?? id }
 
     public var id: String { Self.id(number: number) }
     public static func id(number: Int) -> String { "INC-\(number)" }

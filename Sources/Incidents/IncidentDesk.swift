@@ -160,6 +160,7 @@ public struct IncidentDesk: Sendable {
             )
         }
         declaration.reminderSeconds = settings.reminders[declaration.severity]?.seconds
+        declaration.installation = try await store.installationID()
         let now = clock.now()
         let frozen = declaration
         let routing = routing

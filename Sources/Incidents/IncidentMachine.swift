@@ -19,6 +19,8 @@ public enum IncidentMachine {
         public var immediateActions: [ImmediateAction]
         public var policy: PolicySnapshot
         public var reminderSeconds: Int?
+        /// The installation's id, for the page key.
+        public var installation: String?
 
         public init(
             title: String, severity: IncidentSeverity, channel: String, declaredBy: String,
@@ -45,7 +47,8 @@ public enum IncidentMachine {
             failureModeID: declaration.failureModeID, failureModeTitle: declaration.failureModeTitle,
             immediateActions: declaration.immediateActions, policy: declaration.policy, levelsReached: 0,
             lastLevelReachedAt: nil, repeatsDone: 0, lastStatusUpdateAt: nil, lastStatusText: nil, lastReminderAt: nil,
-            reminderSeconds: declaration.reminderSeconds, paged: false
+            reminderSeconds: declaration.reminderSeconds, paged: false,
+            pageKey: declaration.installation.map { "runbook-bot/\($0)/\(Incident.id(number: number))" }
         )
         var timeline = [TimelineEntry(
             at: now, actor: declaration.declaredBy, kind: .declared,

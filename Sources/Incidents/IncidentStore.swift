@@ -101,6 +101,10 @@ public protocol IncidentStore: Sendable {
     /// saves nothing.
     func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> UpdateResult
 
+    /// Generated once when the store is first created and kept: tells this installation's
+    /// pages apart from another's.
+    func installationID() async throws -> String
+
     func incident(_ id: String) async throws -> Incident?
     /// Open incidents, oldest first; only those declared in `channel` when given.
     func openIncidents(channel: String?) async throws -> [Incident]

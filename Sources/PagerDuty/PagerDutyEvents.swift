@@ -4,7 +4,7 @@ import Incidents
 import NIOCore
 
 /// PagerDuty's Events API v2: trigger on a critical incident, resolve on resolution, both
-/// with the incident id as the `dedup_key`. The routing key is sent in the body only and
+/// with the incident's `dedupKey` (the installation's id and the incident id). The routing key is sent in the body only and
 /// never logged or described.
 public struct PagerDutyEvents: Sendable {
     /// PagerDuty's public Events API address; the one place it is written.
@@ -59,9 +59,9 @@ public struct PagerDutyEvents: Sendable {
                 component: incident.policy.system,
                 customDetails: ["failure_mode": incident.failureModeTitle ?? "", "slack_channel": incident.channel]
             )
-            return Event(routingKey: routingKey, dedupKey: incident.id, eventAction: "trigger", payload: payload)
+            return Event(routingKey: routingKey, dedupKey: incident.dedupKey, eventAction: "trigger", payload: payload)
         case .pageResolve:
-            return Event(routingKey: routingKey, dedupKey: incident.id, eventAction: "resolve")
+            return Event(routingKey: routingKey, dedupKey: incident.dedupKey, eventAction: "resolve")
         default:
             return nil
         }

@@ -89,6 +89,15 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     // MARK: Queries
 
+    public func installationID() async throws -> String {
+        try await database.read { db in
+            guard let key = try String.fetchOne(db, sql: "SELECT key FROM installation WHERE id = 1") else {
+                throw StorageError.corrupt("the installation id is missing")
+            }
+            return key
+        }
+    }
+
     public func incident(_ id: String) async throws -> Incident? {
         try await database.read { db in
             try IncidentRow.filter(Column("id") == id).fetchOne(db)?.incident()

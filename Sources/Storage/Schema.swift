@@ -56,6 +56,23 @@ enum Schema {
             try db.create(index: "outbox_status_queue_id", on: "outbox", columns: ["status", "queue", "id"])
         }
         migrator.registerMigration("v2-chat-neutral", migrate: ChatNeutralMigration.migrate)
+        migrator.registerMigration("v3-installation") { db in
+            // Generated once per database: it tells this installation's PagerDuty pages apart
+            // from another's that shares a routing key.
+            try db.create(table: "installation") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("key", .text).notNull()
+            }
+            var generator = SystemRandomNumberGenerator()
+            let key = (0..<8).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+            try db.execute(sql: "INSERT INTO installation (id, key) VALUES (1, ?)", arguments: [key])
+        }
         return migrator
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

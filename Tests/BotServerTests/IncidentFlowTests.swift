@@ -179,7 +179,9 @@ struct IncidentFlowTests {
             #expect(await eventually { bot.fake.pagerDutyEvents.count == 1 })
             let trigger = try #require(bot.fake.pagerDutyEvents.first)
             #expect(trigger.json["event_action"] == "trigger")
-            #expect(trigger.json["dedup_key"] == "INC-1")
+            // Keyed by this installation and the incident: another bot on the same routing key cannot merge with it.
+            let key = "runbook-bot/\(try await bot.store.installationID())/INC-1"
+            #expect(trigger.json["dedup_key"] == key)
             #expect(trigger.json["routing_key"] == "R0KEY")
             #expect(trigger.raw.contains("\"severity\":\"critical\""))
             // Every level is pinged at once, and the status channel is told.
@@ -194,7 +196,7 @@ struct IncidentFlowTests {
             #expect(await eventually { bot.fake.pagerDutyEvents.count == 2 })
             let resolve = bot.fake.pagerDutyEvents[1]
             #expect(resolve.json["event_action"] == "resolve")
-            #expect(resolve.json["dedup_key"] == "INC-1")
+            #expect(resolve.json["dedup_key"] == key)
         }
     }
 

@@ -56,6 +56,8 @@ struct MigrationTests {
         let heads = try await store.deliverable(at: Self.incidentThreeDeclared.adding(seconds: 3600))
         #expect(Set(heads.map(\.queue)) == ["slack:C0INCIDENTS", "slack:C0PAYMENTS", "pagerduty"], "every queue still delivers")
         #expect(try await store.timeline("INC-1").first?.text == "declared sev2: lambda timeout invoices stuck")
+        // INC-2 was paged under its bare id; resolving it must use the same key.
+        #expect(try await store.incident("INC-2")?.dedupKey == "INC-2")
     }
 
     @Test func aMigratedIncidentKeepsEscalatingAndMentionsByAddress() async throws {

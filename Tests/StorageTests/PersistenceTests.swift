@@ -50,4 +50,18 @@ import Testing
             #expect(try mode(path + "-wal") == 0o600)
         }
     }
+
+    /// Each installation gets its own id once, and keeps it.
+    @Test func theInstallationIDIsMadeOnceAndKept() async throws {
+        try await withDatabasePath { path in
+            let first = try await SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start)).installationID()
+            let again = try await SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start)).installationID()
+            #expect(first == again)
+            #expect(first.count == 16 && first.allSatisfy(\.isHexDigit))
+            try await withDatabasePath { other in
+                let another = try await SQLiteIncidentStore(path: other, clock: TestClock(now: Fixtures.start)).installationID()
+                #expect(another != first)
+            }
+        }
+    }
 }

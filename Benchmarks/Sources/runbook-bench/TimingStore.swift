@@ -34,6 +34,7 @@ final class TimingStore: IncidentStore {
     }
 
     func declare(_ make: @Sendable (Int) throws -> Change) async throws -> Incident { try await base.declare(make) }
+    func installationID() async throws -> String { try await base.installationID() }
     func incident(_ id: String) async throws -> Incident? { try await base.incident(id) }
     func openIncidents(channel: String?) async throws -> [Incident] { try await base.openIncidents(channel: channel) }
     func resolvedIncidents(since: Timestamp) async throws -> [Incident] { try await base.resolvedIncidents(since: since) }

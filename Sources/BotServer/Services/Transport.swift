@@ -62,7 +62,7 @@ struct ConsoleTransport: Transport {
         switch message.delivery.destination {
         case .pagerDuty:
             let action = message.delivery.effect == .pageTrigger ? "trigger" : "resolve"
-            logger.notice("[local mode: not sent] PagerDuty \(action) dedup_key=\(incident.id)")
+            logger.notice("[local mode: not sent] PagerDuty \(action) dedup_key=\(incident.dedupKey)")
             return .delivered(messageID: nil)
         case .incidentChannel, .statusChannel:
             var local = incident
