@@ -87,7 +87,13 @@ write_requests results/ssl-check.lua "ssl_check=1"
 
 ticks=$(getconf CLK_TCK)
 SERVER=
-stop_server() { [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=; }; }
+stop_server() {
+    if [ -n "$SERVER" ]; then
+        kill "$SERVER" 2>/dev/null || true
+        wait "$SERVER" 2>/dev/null || true
+        SERVER=
+    fi
+}
 trap stop_server EXIT
 start_server() { # log-level
     SLACK_SIGNING_SECRET="$SECRET" LOG_LEVEL="$1" "$BIN" serve --config ../bot-config --port "$PORT" > "results/server-$1.log" 2>&1 &

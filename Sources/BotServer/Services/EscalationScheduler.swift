@@ -22,6 +22,8 @@ struct EscalationScheduler: Service {
                 do {
                     try await fireDue()
                     await wakeup.wait(until: try await store.nextDeadline())
+                } catch is CancellationError {
+                    break  // shutting down: the store stopped a read it was asked for
                 } catch {
                     logger.error("scheduler: store failed; retrying", metadata: ["error": "\(error)", "in": "\(storeRetry)"])
                     try? await clock.sleep(for: storeRetry)

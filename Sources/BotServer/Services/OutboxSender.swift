@@ -38,6 +38,8 @@ struct OutboxSender: Service {
                             group.addTask { await Task { await deliver(message) }.value }
                         }
                     }
+                } catch is CancellationError {
+                    break  // shutting down: the store stopped a read it was asked for
                 } catch {
                     logger.error("outbox: store failed; retrying", metadata: ["error": "\(error)", "in": "\(storeRetry)"])
                     try? await clock.sleep(for: storeRetry)
