@@ -20,6 +20,8 @@ public func buildApplication(
     store: (any IncidentStore)? = nil
 ) throws -> some ApplicationProtocol {
     let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
+    let statusPage = try StatusPageTemplate()
+    // Created after everything that can fail: from here on its service owns its shutdown.
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
     let slackAPI = SlackWebAPI(baseURL: configuration.slack.apiURL, client: httpClient)
     let times = TimeFormatter(timeZoneIdentifier: configuration.settings.timeZone)
@@ -60,7 +62,7 @@ public func buildApplication(
     let router = Router(context: BotRequestContext.self)
     router.middlewares.add(ErrorLoggingMiddleware())
     HealthController(library: configuration.library).addRoutes(to: router)
-    StatusPageController(store: store, clock: clock, times: times, page: try StatusPageTemplate()).addRoutes(to: router)
+    StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,
