@@ -119,6 +119,11 @@ public struct SearchIndex: Sendable {
 
     // MARK: Searching
 
+    /// Bounds on one query's work, whatever its length: the distinct words ranked, and the
+    /// unknown words among them that are matched by prefix or typo.
+    static let maximumQueryTerms = 64
+    static let maximumFuzzyTerms = 16
+
     public func search(_ query: String, limit: Int = 4) -> Result {
         var terms = Tokenizer.terms(query)
         let scope = extractScope(from: &terms)
@@ -168,8 +173,9 @@ public struct SearchIndex: Sendable {
         var scores = [Float](repeating: 0, count: documents.count)
         var touched: [Int32] = []
         var seenTerms = Set<String>()
-        for term in terms where seenTerms.insert(term).inserted {
-            for (termID, weight) in expansions(of: term) {
+        var fuzzyLeft = Self.maximumFuzzyTerms
+        for term in terms where seenTerms.count < Self.maximumQueryTerms && seenTerms.insert(term).inserted {
+            for (termID, weight) in expansions(of: term, fuzzy: &fuzzyLeft) {
                 let termIDF = idf[Int(termID)] * weight
                 for posting in postings[Int(termID)] {
                     let document = documents[Int(posting.entry)]
@@ -206,13 +212,15 @@ public struct SearchIndex: Sendable {
     }
 
     /// The index terms a query term stands for, with how much each counts.
-    private func expansions(of term: String) -> [(Int32, Float)] {
+    /// `fuzzy` counts down the unknown words that may still be stretched in this query.
+    private func expansions(of term: String, fuzzy: inout Int) -> [(Int32, Float)] {
         var result: [(Int32, Float)] = []
         let exact = vocabulary.ids[term]
         if let exact { result.append((exact, 1)) }
         // A word the index knows is taken as meant; only unknown words are stretched to
         // longer words they begin (`dynam` → `dynamodb`) or to the words they misspell.
-        guard exact == nil else { return result }
+        guard exact == nil, fuzzy > 0 else { return result }
+        fuzzy -= 1
         if term.utf8.count >= 4 {
             for extended in vocabulary.extensions(of: term, limit: 5) { result.append((extended, 0.8)) }
         }

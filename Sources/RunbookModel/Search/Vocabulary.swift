@@ -14,6 +14,14 @@ struct Vocabulary: Sendable {
     /// Hash of a deletion string → head of a chain in `deletionLinks`.
     private var deletionHeads: [UInt64: Int32] = [:]
     private var deletionLinks: [(term: Int32, next: Int32)] = []
+    /// The longest term, in bytes: a word longer than it by more than two letters cannot be
+    /// a typo of any term.
+    private var longestTerm = 0
+
+    /// Words longer than this are never corrected. Symmetric deletion costs grow with the
+    /// cube of a word's length; no runbook word is this long, and a pasted blob must not
+    /// cost seconds of CPU.
+    static let longestCorrectableWord = 40
 
     /// How many typos a term of this length may carry and still be recognised.
     static func allowedTypos(forLength length: Int) -> Int {
@@ -35,6 +43,7 @@ struct Vocabulary: Sendable {
     /// Builds the prefix and typo structures once all terms are known.
     mutating func finish() {
         sorted = terms.indices.map(Int32.init).sorted { terms[Int($0)] < terms[Int($1)] }
+        longestTerm = terms.map(\.utf8.count).max() ?? 0
         for (id, term) in terms.enumerated() {
             let bytes = Array(term.utf8)
             let typos = Self.allowedTypos(forLength: bytes.count)
@@ -71,9 +80,10 @@ struct Vocabulary: Sendable {
     /// Terms within the allowed number of typos of `word`, with their distance; only the
     /// closest distance found is returned, so one-letter fixes win over two-letter ones.
     func corrections(of word: String) -> [(term: Int32, distance: Int)] {
+        let length = word.utf8.count
+        let allowed = Self.allowedTypos(forLength: length)
+        guard allowed > 0, length <= min(Self.longestCorrectableWord, longestTerm + allowed) else { return [] }
         let bytes = Array(word.utf8)
-        let allowed = Self.allowedTypos(forLength: bytes.count)
-        guard allowed > 0 else { return [] }
         var seen = Set<Int32>()
         var best: [(term: Int32, distance: Int)] = []
         var bestDistance = allowed + 1
