@@ -19,6 +19,30 @@ enum LookupBenchmark {
 
         let corpus = GeneratedCorpus(systems: 200)
         measure(name: "generated 200 systems × 50 entries", build: { RunbookLibrary(runbooks: corpus.runbooks) }, queries: corpus.queries)
+        worstCases(RunbookLibrary(runbooks: sample.runbooks))
+    }
+
+    /// The most expensive text a signed request can carry (64 KiB): one long word, a flood
+    /// of unknown words, a flood of misspellings. Each answered in a bounded time.
+    static func worstCases(_ library: RunbookLibrary) {
+        let responder = RunbookResponder(library: library)
+        let cases: [(String, String)] = [
+            ("one 60,000-letter word", String(repeating: "x", count: 60_000)),
+            ("8,000 unknown words", (0..<8_000).map { "w\($0)x" }.joined(separator: " ")),
+            ("6,000 misspellings", (0..<6_000).map { _ in "timout" + String(Int.random(in: 0...9)) }.joined(separator: " ")),
+            ("64 KiB of one 40-letter word", Array(repeating: String(repeating: "q", count: 40), count: 1_500).joined(separator: " ")),
+        ]
+        print("worst-case queries (answer, sample runbook):")
+        for (name, text) in cases {
+            var times: [Double] = []
+            for _ in 0..<20 {
+                let start = ContinuousClock.now
+                _ = responder.answer(RunbookCommand(text: text))
+                times.append(milliseconds(ContinuousClock.now - start))
+            }
+            times.sort()
+            print("  \(name) (\(text.utf8.count) bytes): p50 \(format(percentile(times, 0.5))) ms, max \(format(times.last ?? 0)) ms")
+        }
     }
 
     static func measure(name: String, build: () -> RunbookLibrary, queries: [(text: String, expected: EntryID?)]) {
