@@ -57,7 +57,7 @@ public func buildApplication(
         incidentCommands: configuration.incidentCommands, desk: desk
     )
     let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI)
-    let events = SlackEventsController(responder: responder, poster: transport, logger: logger)
+    let events = SlackEventsController(responder: responder, poster: transport)
 
     let router = Router(context: BotRequestContext.self)
     router.middlewares.add(ErrorLoggingMiddleware())

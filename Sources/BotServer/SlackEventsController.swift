@@ -11,7 +11,6 @@ import Slack
 struct SlackEventsController: Sendable {
     let responder: RunbookResponder
     let poster: LiveTransport
-    let logger: Logger
     let seen = SeenEvents(capacity: 10_000)
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {

@@ -131,8 +131,8 @@ public enum IncidentCards {
         let level = incident.levelsReached > 0 ? ", level \(incident.levelsReached) of \(incident.policy.levels.count)" : ""
         switch incident.state {
         case .triggered: return "triggered\(level)"
-        case .acknowledged: return "acknowledged by \(actor: incident.acknowledgedBy ?? "?")\(level)"
-        case .resolved: return "resolved by \(actor: incident.resolvedBy ?? "?")"
+        case .acknowledged: return incident.acknowledgedBy.map { "acknowledged by \(actor: $0)\(level)" } ?? "acknowledged\(level)"
+        case .resolved: return incident.resolvedBy.map { "resolved by \(actor: $0)" } ?? "resolved"
         }
     }
 
@@ -146,7 +146,7 @@ public enum IncidentCards {
 extension Card.Text.StringInterpolation {
     /// Someone who acted: a mention of a person, or the bot by name.
     public mutating func appendInterpolation(actor: String) {
-        if actor == IncidentMachine.bot || actor == "?" {
+        if actor == IncidentMachine.bot {
             appendInterpolation(actor)
         } else {
             appendInterpolation(mention: .user(id: actor))

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The database schema. Migrations are append-only: a shipped migration is never edited,
@@ -63,16 +64,9 @@ enum Schema {
                 t.primaryKey("id", .integer).check { $0 == 1 }
                 t.column("key", .text).notNull()
             }
-            var generator = SystemRandomNumberGenerator()
-            let key = (0..<8).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+            let key = String(format: "%016llx", UInt64.random(in: .min ... .max))
             try db.execute(sql: "INSERT INTO installation (id, key) VALUES (1, ?)", arguments: [key])
         }
         return migrator
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

@@ -1,4 +1,7 @@
-import BotServer
+@testable import BotServer
+import HTTPTypes
+import NIOCore
+import TestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,7 +11,8 @@ import Testing
 import Glibc
 #endif
 
-/// A client cannot hold the bot's connections open with partial or trickled requests.
+/// A client cannot hold the bot's connections open with partial or trickled requests. The
+/// idle timeout is the HTTP server's own (real time), so that one test waits in real time.
 @Suite(.serialized)
 struct ConnectionLimitsTests {
     /// A raw TCP connection to the bot, for sending what no well-behaved client sends.
@@ -67,23 +71,43 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test func aTrickledBodyIsRefusedWhenItsTimeIsUp() async throws {
-        try await Self.application(timeout: .milliseconds(1500)).test(.live) { client in
-            let connection = try RawConnection(port: try #require(client.port))
-            connection.send("POST /slack/commands HTTP/1.1\r\nHost: bot\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\ncommand=%2Frunbook")
-            // A byte now and then keeps the connection from being idle; the body's deadline still comes.
-            let trickle = Task {
-                for _ in 0..<100 {
-                    try await Task.sleep(for: .milliseconds(100))
-                    connection.send("x")
-                }
-            }
-            defer { trickle.cancel() }
-            var response = ""
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(connection.descriptor, &buffer, buffer.count, 0)
-            if count > 0 { response = String(decoding: buffer[..<count], as: UTF8.self) }
-            #expect(response.hasPrefix("HTTP/1.1 408"), "got: \(response.prefix(80))")
+    /// A body trickled in parts: each part is checked against the deadline on the bot's clock.
+    @Test func aBodyPartArrivingAfterTheDeadlineIsRefused() async throws {
+        let clock = TestClock()
+        let deadline = clock.now().adding(seconds: 10)
+        let (parts, source) = AsyncStream<ByteBuffer>.makeStream()
+        var request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "bot", path: "/slack/commands"),
+            body: RequestBody(asyncSequence: parts)
+        )
+        source.yield(ByteBuffer(string: "command=%2Frunbook"))
+        clock.advance(by: .seconds(11))
+        source.yield(ByteBuffer(string: "&text=timeout"))
+        source.finish()
+        do {
+            let body = try await SlackVerificationMiddleware.collect(&request, upTo: 1024, by: deadline, clock: clock)
+            Issue.record("a late body was accepted: \(String(buffer: body))")
+        } catch is SlackVerificationMiddleware.BodyTimedOut {
+        }
+    }
+
+    @Test func aBodyInTimeIsCollectedWholeAndKeptForTheHandler() async throws {
+        let clock = TestClock()
+        let (parts, source) = AsyncStream<ByteBuffer>.makeStream()
+        var request = Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "bot", path: "/slack/commands"),
+            body: RequestBody(asyncSequence: parts)
+        )
+        source.yield(ByteBuffer(string: "command=%2Frunbook"))
+        source.yield(ByteBuffer(string: "&text=timeout"))
+        source.finish()
+        let body = try await SlackVerificationMiddleware.collect(&request, upTo: 1024, by: clock.now().adding(seconds: 10), clock: clock)
+        #expect(String(buffer: body) == "command=%2Frunbook&text=timeout")
+        #expect(String(buffer: try await request.body.collect(upTo: 1024)) == "command=%2Frunbook&text=timeout")
+        // Over the size limit is refused however fast it comes.
+        var large = Request(head: request.head, body: .init(buffer: ByteBuffer(string: String(repeating: "x", count: 2048))))
+        await #expect(throws: NIOTooManyBytesError.self) {
+            _ = try await SlackVerificationMiddleware.collect(&large, upTo: 1024, by: clock.now().adding(seconds: 10), clock: clock)
         }
     }
 }

@@ -26,8 +26,7 @@ struct EnvelopeDispatcherTests {
             commands: SlashCommandController(responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk),
             interactions: InteractionsController(responder: responder, desk: rig.desk, slack: SlackWebAPI(client: .shared)),
             events: SlackEventsController(
-                responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times),
-                logger: rig.logs.logger()
+                responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times)
             )
         )
     }

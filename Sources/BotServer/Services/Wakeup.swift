@@ -28,7 +28,6 @@ actor Wakeup {
         var timer: Task<Void, Never>?
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                // Set before the timer exists: a deadline already past cannot fire into nothing.
                 waiter = continuation
                 timer = deadline.map { deadline in
                     Task { [clock] in
