@@ -4,6 +4,10 @@ import RunbookModel
 /// chat renders the card as it renders any other.
 public enum DeskRefusal: Error, Equatable, Sendable {
     case notAllowed(Permission)
+    /// The incident belongs to another channel; it is acted on there (or by an admin).
+    case belongsElsewhere(id: String, channel: String)
+    /// Published text must not name people or channels: the page is public.
+    case notPublishable(reason: String)
     case notADeclareChannel(allowed: [String])
     case noSuchIncident(String)
     case noOpenIncidentHere
@@ -20,6 +24,10 @@ public enum DeskRefusal: Error, Equatable, Sendable {
         switch self {
         case .notAllowed(let permission):
             "You are not allowed to \(permission.doing) (bot.yaml permissions). Nothing changed."
+        case .belongsElsewhere(let id, let channel):
+            "\(id) belongs to \(mention: .channel(id: channel)): act on it there, or ask an admin (bot.yaml permissions.admins). Nothing changed."
+        case .notPublishable(let reason):
+            "Not published: \(reason); the status page is public. Nothing changed."
         case .notADeclareChannel(let allowed):
             "Incidents cannot be declared in this channel. Declare in: \(allowed.map { Card.Text("\(mention: .channel(id: $0))") }.joined(separator: ", "))."
         case .noSuchIncident(let id):
@@ -52,14 +60,17 @@ public enum DeskRefusal: Error, Equatable, Sendable {
 }
 
 /// What the permission lists in bot.yaml guard.
-public enum Permission: Sendable, Equatable {
-    case declare, escalate, resolve
+public enum Permission: Sendable, Equatable, CaseIterable {
+    case declare, acknowledge, update, escalate, resolve, publish
 
     var doing: String {
         switch self {
         case .declare: "declare incidents"
+        case .acknowledge: "acknowledge incidents"
+        case .update: "post status updates"
         case .escalate: "escalate"
         case .resolve: "resolve incidents"
+        case .publish: "publish to the status page"
         }
     }
 }

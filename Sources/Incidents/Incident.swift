@@ -197,6 +197,8 @@ public struct Incident: Codable, Hashable, Sendable {
     /// The page's `dedup_key`: the installation and the incident id. Nil for incidents
     /// declared before installations had ids; their pages were keyed by the id alone.
     public var pageKey: String?
+    /// What the public status page shows; nil until someone publishes.
+    public var publication: Publication?
 
     /// The key a page about this incident is triggered and resolved with.
     public var dedupKey: String { pageKey ?? id }

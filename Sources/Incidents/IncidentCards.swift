@@ -72,9 +72,11 @@ public enum IncidentCards {
         Card(title: "\(incident.id) \(verb)", subtitle: "\(incident.title) · \(stateLine(incident))")
     }
 
-    static func list(_ incidents: [Incident], now: Timestamp, times: TimeFormatter) -> Card {
+    /// Open incidents: the channel's own, or (`everywhere`, for admins) every channel's.
+    static func list(_ incidents: [Incident], everywhere: Bool, now: Timestamp, times: TimeFormatter) -> Card {
+        let place = everywhere ? "" : " in this channel"
         guard !incidents.isEmpty else {
-            return Card(title: "No open incidents", sections: [Card.Section(nil, [.hint("Start one", command: "/incident declare <what is happening>")])])
+            return Card(title: "No open incidents\(place)", sections: [Card.Section(nil, [.hint("Start one", command: "/incident declare <what is happening>")])])
         }
         let items = incidents.map { incident in
             Card.Item.field(
@@ -82,7 +84,7 @@ public enum IncidentCards {
                 "\(incident.title) · \(stateLine(incident)) · open \(TimeFormatter.elapsed(from: incident.declaredAt, to: now)) (since \(times.format(incident.declaredAt)))"
             )
         }
-        return Card(title: "Open incidents (\(incidents.count))", sections: [Card.Section(nil, items)])
+        return Card(title: "Open incidents\(place) (\(incidents.count))", sections: [Card.Section(nil, items)])
     }
 
     static func detail(_ incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], now: Timestamp, times: TimeFormatter) -> Card {
@@ -97,6 +99,14 @@ public enum IncidentCards {
         }
         if let status = incident.lastStatusText, let at = incident.lastStatusUpdateAt {
             about.append(.field("Latest update", "\(status) (\(times.format(at)))"))
+        }
+        if let publication = incident.publication {
+            about.append(.field(
+                "Status page",
+                "\(publication.name): \(publication.impact) — “\(publication.text)” (\(times.format(publication.publishedAt)) by \(actor: publication.publishedBy))"
+            ))
+        } else {
+            about.append(.field("Status page", "not published (see /incident publish)"))
         }
         var sections = [Card.Section(nil, about)]
         if !incident.immediateActions.isEmpty {

@@ -7,6 +7,7 @@ public enum IncidentCommand: Equatable, Sendable {
     case update(id: String?, text: String)
     case escalate(id: String?)
     case resolve(id: String?, note: String?)
+    case publish(id: String?, text: String)
     case list
     case show(id: String?)
     case help(problem: String?)
@@ -14,7 +15,7 @@ public enum IncidentCommand: Equatable, Sendable {
     /// Every verb `/incident` knows, with the words that name it and its line in the help.
     /// Parsing and the help both come from here, so neither can miss a command.
     public enum Verb: CaseIterable, Sendable {
-        case declare, acknowledge, update, escalate, resolve, list, show, help
+        case declare, acknowledge, update, escalate, resolve, publish, list, show, help
 
         /// The first word is the one the help shows; the rest are accepted too.
         public var words: [String] {
@@ -24,6 +25,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .update: ["update", "status"]
             case .escalate: ["escalate"]
             case .resolve: ["resolve", "close", "resolved"]
+            case .publish: ["publish"]
             case .list: ["list", "ls"]
             case .show: ["show", "status?", "info"]
             case .help: ["help", "usage", "?"]
@@ -37,6 +39,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .update: "/incident update [id] <status text>"
             case .escalate: "/incident escalate [id]"
             case .resolve: "/incident resolve [id] [note]"
+            case .publish: "/incident publish [id] <text for customers>"
             case .list: "/incident list"
             case .show: "/incident show [id]"
             case .help: "/incident help"
@@ -50,6 +53,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .update: "post a status update to the thread and the status channels"
             case .escalate: "go to the next escalation level now"
             case .resolve: "resolve; stops the escalation"
+            case .publish: "put this text on the public status page (nothing else reaches it)"
             case .list: "open incidents"
             case .show: "the incident card and its timeline"
             case .help: "this help"
@@ -69,6 +73,7 @@ public enum IncidentCommand: Equatable, Sendable {
         case .update: .update
         case .escalate: .escalate
         case .resolve: .resolve
+        case .publish: .publish
         case .list: .list
         case .show: .show
         case .help: .help
@@ -109,6 +114,9 @@ public enum IncidentCommand: Equatable, Sendable {
         case .resolve:
             let id = takeID()
             self = .resolve(id: id, note: rest.isEmpty ? nil : rest)
+        case .publish:
+            let id = takeID()
+            self = rest.isEmpty ? .help(problem: "say what customers should read: \(verb.form)") : .publish(id: id, text: rest)
         case .list:
             self = .list
         case .show:

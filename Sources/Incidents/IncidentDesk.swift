@@ -49,13 +49,15 @@ public struct IncidentDesk: Sendable {
 
     /// A change to an existing incident, however it was asked for (typed or clicked).
     enum Request {
-        case acknowledge, update(String), escalate, escalateFrom(level: Int), resolve(note: String?)
+        case acknowledge, update(String), escalate, escalateFrom(level: Int), resolve(note: String?), publish(String)
 
-        var permission: Permission? {
+        var permission: Permission {
             switch self {
-            case .acknowledge, .update: nil
+            case .acknowledge: .acknowledge
+            case .update: .update
             case .escalate, .escalateFrom: .escalate
             case .resolve: .resolve
+            case .publish: .publish
             }
         }
 
@@ -65,16 +67,7 @@ public struct IncidentDesk: Sendable {
             case .update: "updated"
             case .escalate, .escalateFrom: "escalated"
             case .resolve: "resolved"
-            }
-        }
-
-        func event(by actor: String) -> IncidentEvent {
-            switch self {
-            case .acknowledge: .acknowledge(by: actor)
-            case .update(let text): .update(by: actor, text: text)
-            case .escalate: .escalate(by: actor)
-            case .escalateFrom(let level): .escalateFrom(level: level, by: actor)
-            case .resolve(let note): .resolve(by: actor, note: note)
+            case .publish: "published"
             }
         }
     }
@@ -92,12 +85,15 @@ public struct IncidentDesk: Sendable {
                 return try await change(id, .escalate, actor: actor, channel: channel)
             case .resolve(let id, let note):
                 return try await change(id, .resolve(note: note), actor: actor, channel: channel)
+            case .publish(let id, let text):
+                return try await change(id, .publish(text), actor: actor, channel: channel)
             case .list:
-                let open = try await store.openIncidents(channel: nil)
-                return Reply(card: IncidentCards.list(open, now: clock.now(), times: times), incidentID: nil)
+                let everywhere = await isAdmin(actor)
+                let open = try await store.openIncidents(channel: everywhere ? nil : channel)
+                return Reply(card: IncidentCards.list(open, everywhere: everywhere, now: clock.now(), times: times), incidentID: nil)
             case .show(let id):
-                let id = try await resolveID(id, channel: channel)
-                guard let incident = try await store.incident(id) else { throw DeskRefusal.noSuchIncident(id) }
+                let incident = try await accessibleIncident(id, actor: actor, channel: channel)
+                let id = incident.id
                 let card = IncidentCards.detail(
                     incident, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
                     now: clock.now(), times: times
@@ -182,20 +178,46 @@ public struct IncidentDesk: Sendable {
         DeliveryRouting(statusChannels: settings.statusChannels, pagerDutyEnabled: pagerDutyEnabled)
     }
 
-    /// The one path every change to an existing incident takes: permission, then the state
-    /// machine inside the store's transaction.
+    /// The one path every change to an existing incident takes: the incident's channel,
+    /// the permission list, then the state machine inside the store's transaction.
     private func change(_ id: String?, _ request: Request, actor: String, channel: String) async throws -> Reply {
-        if let permission = request.permission { try await requirePermission(permission, actor) }
-        let id = try await resolveID(id, channel: channel)
+        let incident = try await accessibleIncident(id, actor: actor, channel: channel)
+        try await requirePermission(request.permission, actor)
         let now = clock.now()
-        let event = request.event(by: actor)
+        let event = try event(for: request, on: incident, by: actor)
         let routing = routing
-        let result = try await store.update(id) { incident in
+        let result = try await store.update(incident.id) { incident in
             routing.change(for: try IncidentMachine.apply(event, to: incident, at: now))
         }
-        guard let saved = result.saved else { throw DeskRefusal.noSuchIncident(id) }
+        guard let saved = result.saved else { throw DeskRefusal.noSuchIncident(incident.id) }
         await changed()
-        return Reply(card: IncidentCards.changed(saved.transition.incident, verb: request.verb), incidentID: id)
+        return Reply(card: IncidentCards.changed(saved.transition.incident, verb: request.verb), incidentID: incident.id)
+    }
+
+    private func event(for request: Request, on incident: Incident, by actor: String) throws -> IncidentEvent {
+        switch request {
+        case .acknowledge: return .acknowledge(by: actor)
+        case .update(let text): return .update(by: actor, text: text)
+        case .escalate: return .escalate(by: actor)
+        case .escalateFrom(let level): return .escalateFrom(level: level, by: actor)
+        case .resolve(let note): return .resolve(by: actor, note: note)
+        case .publish(let text):
+            if let problem = Publication.problem(with: text) { throw DeskRefusal.notPublishable(reason: problem) }
+            let name = library.runbook(incident.policy.system)?.system.title ?? incident.policy.system
+            return .publish(by: actor, text: text, name: name)
+        }
+    }
+
+    /// The incident named (or the channel's only open one), if `actor` may see and change
+    /// it from `channel`: an incident belongs to the channel it was declared in (threads
+    /// included); admins reach every incident from anywhere.
+    private func accessibleIncident(_ id: String?, actor: String, channel: String) async throws -> Incident {
+        let id = try await resolveID(id, channel: channel)
+        guard let incident = try await store.incident(id) else { throw DeskRefusal.noSuchIncident(id) }
+        if incident.channel != channel, !(await isAdmin(actor)) {
+            throw DeskRefusal.belongsElsewhere(id: incident.id, channel: incident.channel)
+        }
+        return incident
     }
 
     /// The id given, or the channel's only open incident.
@@ -209,14 +231,26 @@ public struct IncidentDesk: Sendable {
         }
     }
 
-    /// Anyone when the list is empty; else the user is listed, or is in a listed user group.
+    /// Admins may do everything; else anyone when the list is empty, or the user is listed
+    /// or is in a listed user group.
     private func requirePermission(_ permission: Permission, _ actor: String) async throws {
         let list = settings.permissions.list(for: permission)
-        if list.isEmpty || list.contains(actor) { return }
-        for group in list where group.hasPrefix("S") {
-            if await groups.isMember(actor, of: group) { return }
-        }
+        if list.isEmpty { return }
+        if await isListed(actor, in: list) { return }
+        if await isAdmin(actor) { return }
         throw DeskRefusal.notAllowed(permission)
+    }
+
+    private func isAdmin(_ actor: String) async -> Bool {
+        await isListed(actor, in: settings.permissions.admins)
+    }
+
+    private func isListed(_ actor: String, in list: [String]) async -> Bool {
+        if list.contains(actor) { return true }
+        for group in list where group.hasPrefix("S") {
+            if await groups.isMember(actor, of: group) { return true }
+        }
+        return false
     }
 }
 
@@ -224,8 +258,11 @@ extension BotSettings.Permissions {
     func list(for permission: Permission) -> [String] {
         switch permission {
         case .declare: declare
+        case .acknowledge: acknowledge
+        case .update: update
         case .escalate: escalate
         case .resolve: resolve
+        case .publish: publish
         }
     }
 }

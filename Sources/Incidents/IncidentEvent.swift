@@ -10,6 +10,8 @@ public enum IncidentEvent: Sendable, Equatable {
     /// it showed, so a double click or a stale card escalates once.
     case escalateFrom(level: Int, by: String)
     case resolve(by: String, note: String?)
+    /// Text for the public status page, under the system's public name.
+    case publish(by: String, text: String, name: String)
 }
 
 public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -18,6 +20,7 @@ public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
     case noMoreLevels(String)
     case alreadyEscalated(String, level: Int)
     case emptyUpdate
+    case emptyPublication
 
     public var description: String {
         switch self {
@@ -26,6 +29,7 @@ public enum IncidentError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noMoreLevels(let id): "\(id) is already at the last escalation level"
         case .alreadyEscalated(let id, let level): "\(id) has already been escalated (it is at level \(level) now)"
         case .emptyUpdate: "say what the status is: /incident update [id] <status text>"
+        case .emptyPublication: "say what customers should read: /incident publish [id] <text for the status page>"
         }
     }
 }
@@ -57,7 +61,7 @@ public enum ChainStopReason: Codable, Hashable, Sendable {
 /// One line of an incident's history.
 public struct TimelineEntry: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
-        case declared, acknowledged, escalated, update, resolved, reminder, paged, chainStopped, deliveryFailed
+        case declared, acknowledged, escalated, update, resolved, reminder, paged, chainStopped, deliveryFailed, published
     }
 
     public var at: Timestamp
@@ -87,6 +91,8 @@ public enum Effect: Codable, Hashable, Sendable {
     case statusUpdate(text: String)
     case reminder
     case resolvedNotice
+    /// Tell the thread what the status page now says.
+    case published
     case chainStopped(reason: ChainStopReason)
     case pageTrigger
     case pageResolve

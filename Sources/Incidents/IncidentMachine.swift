@@ -116,6 +116,18 @@ public enum IncidentMachine {
                 effects: [.notifyLevel(level: level.level, reason: .byHand(by: actor)), .updateCard]
             )
 
+        case .publish(let actor, let text, let name):
+            let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { throw .emptyPublication }
+            incident.publication = Publication(
+                name: name, impact: Publication.impact(of: incident.severity), text: text, publishedAt: now, publishedBy: actor
+            )
+            return Transition(
+                incident: incident,
+                timeline: [TimelineEntry(at: now, actor: actor, kind: .published, text: "published to the status page: \(text)")],
+                effects: [.published]
+            )
+
         case .resolve(let actor, let note):
             incident.state = .resolved
             incident.resolvedAt = now

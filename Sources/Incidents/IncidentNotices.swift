@@ -48,6 +48,12 @@ public enum IncidentNotice: Sendable, Equatable {
             let by: Card.Text = incident.resolvedBy.map { " by \(actor: $0)" } ?? ""
             let note: Card.Text = incident.resolutionNote.map { ": \($0)" } ?? ""
             return .message("✅ \(what)\(by)\(note)", broadcast: true)
+        case .published:
+            guard let publication = incident.publication else { return .none }
+            return .message(
+                "📣 The status page now shows \(strong: "\(publication.name): \(publication.impact)") — “\(publication.text)” (published by \(actor: publication.publishedBy)).",
+                broadcast: false
+            )
         case .chainStopped(let reason):
             return .message("\(incident.id): \(describe(reason)).", broadcast: false)
         case .pageTrigger, .pageResolve:

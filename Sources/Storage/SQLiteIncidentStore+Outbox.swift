@@ -90,6 +90,7 @@ extension SQLiteIncidentStore {
         case .statusUpdate: "a status update"
         case .reminder: "a reminder"
         case .resolvedNotice: "the resolved notice"
+        case .published: "the status-page notice"
         case .chainStopped: "the chain-stopped notice"
         case .pageTrigger: "the page"
         case .pageResolve: "the page resolution"

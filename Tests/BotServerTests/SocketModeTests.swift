@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Incidents
 import RunbookModel
+import Storage
 import TestSupport
 import Testing
 
@@ -84,20 +86,65 @@ struct SocketModeTests {
         await fake.stop()
     }
 
+    /// Over the socket, as over HTTP: an incident is acted on from its own channel, or by an
+    /// admin from anywhere.
+    @Test func channelOwnershipHoldsOverTheSocket() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-owner-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        var configuration = try Fixture.fastBot(settings: "permissions:\n  admins: [U0ADMIN]\n  update: [U0ALEX]\n", fake: fake, directory: directory)
+        configuration.slack.appToken = "xapp-test"
+        let store = try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: SystemClock())
+        let app = try buildApplication(configuration, logger: LogRecorder().logger(), store: store)
+
+        try await app.test(.live) { _ in
+            #expect(await eventually { fake.socketLinks.count == 1 })
+            let link = fake.socketLinks[0]
+            /// The reply's text and blocks, as one string.
+            func reply(_ envelope: String) async -> String? {
+                _ = await eventually { !link.acknowledgements(of: envelope).isEmpty }
+                guard let payload = link.acknowledgements(of: envelope).first?["payload"] as? [String: Any],
+                      let data = try? JSONSerialization.data(withJSONObject: payload) else { return nil }
+                return String(decoding: data, as: UTF8.self)
+            }
+            link.send(Self.slashCommand(envelope: "E1", command: "/incident", text: "declare lambda timeout"))
+            #expect(await reply("E1")?.contains("INC-1 declared") == true)
+
+            link.send(Self.slashCommand(envelope: "E2", command: "/incident", text: "update INC-1 from elsewhere", channel: "C0OTHER"))
+            #expect(await reply("E2")?.contains("INC-1 belongs to <#C123>") == true)
+            link.send(Self.slashCommand(envelope: "E3", command: "/incident", text: "update INC-1 no permission", user: "U0BOB"))
+            #expect(await reply("E3")?.contains("You are not allowed to post status updates") == true)
+            link.send(Self.click(envelope: "E4", actionID: "incident_resolve", value: "INC-1", channel: "D0DM"))
+            #expect(await eventually { !link.acknowledgements(of: "E4").isEmpty })
+            #expect((try? await store.incident("INC-1"))??.lastStatusText == nil, "refused over the socket, nothing changed")
+            #expect((try? await store.incident("INC-1"))??.state == .triggered)
+
+            link.send(Self.slashCommand(envelope: "E5", command: "/incident", text: "update INC-1 admin from a DM", user: "U0ADMIN", channel: "D0DM"))
+            #expect(await reply("E5")?.contains("INC-1 updated") == true)
+            link.send(Self.click(envelope: "E6", actionID: "incident_resolve", value: "INC-1", user: "U0ADMIN", channel: "C0OTHER"))
+            #expect(await eventually { (try? await store.incident("INC-1"))?.state == .resolved })
+            #expect((try? await store.incident("INC-1"))??.lastStatusText == "admin from a DM")
+        }
+        await fake.stop()
+    }
+
     private func bot(_ fake: FakeSlackAndPagerDuty) -> [FakeSlackAndPagerDuty.Call] { fake.slackPosts }
 
-    static func slashCommand(envelope: String, command: String = "/runbook", text: String) -> String {
+    static func slashCommand(
+        envelope: String, command: String = "/runbook", text: String, user: String = "U0ALEX", channel: String = "C123"
+    ) -> String {
         """
         {"envelope_id":"\(envelope)","type":"slash_commands","accepts_response_payload":true,"payload":{"token":"t","team_id":"T1",\
-        "team_domain":"acme","channel_id":"C123","channel_name":"incidents","user_id":"U0ALEX","user_name":"alex","command":"\(command)",\
+        "team_domain":"acme","channel_id":"\(channel)","channel_name":"incidents","user_id":"\(user)","user_name":"alex","command":"\(command)",\
         "text":"\(text)","api_app_id":"A0FAKE","is_enterprise_install":"false","response_url":"https://hooks.slack.com/x","trigger_id":"1.2.3"}}
         """
     }
 
-    static func click(envelope: String, actionID: String, value: String) -> String {
+    static func click(envelope: String, actionID: String, value: String, user: String = "U0ALEX", channel: String = "C123") -> String {
         """
         {"envelope_id":"\(envelope)","type":"interactive","accepts_response_payload":false,"payload":{"type":"block_actions",\
-        "user":{"id":"U0ALEX"},"channel":{"id":"C123"},"actions":[{"action_id":"\(actionID)","type":"button","value":"\(value)","action_ts":"5.5"}]}}
+        "user":{"id":"\(user)"},"channel":{"id":"\(channel)"},"actions":[{"action_id":"\(actionID)","type":"button","value":"\(value)","action_ts":"5.5"}]}}
         """
     }
 

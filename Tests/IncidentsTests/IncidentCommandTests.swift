@@ -39,7 +39,7 @@ struct IncidentCommandTests {
         for verb in IncidentCommand.Verb.allCases {
             #expect(help.contains(verb.form), "help does not mention \(verb.form)")
             for word in verb.words {
-                let command = IncidentCommand(text: verb == .declare || verb == .update ? "\(word) something" : word)
+                let command = IncidentCommand(text: [.declare, .update, .publish].contains(verb) ? "\(word) something" : word)
                 #expect(command.verb == verb, "'\(word)' should parse as \(verb)")
             }
         }

@@ -8,25 +8,22 @@ import Mustache
 struct StatusPageView {
     struct OpenIncident {
         var id: String
-        var title: String
+        var name: String
+        var impact: String
         /// A severity name from the one severity type: safe as a CSS class.
         var severity: String
-        var severityLabel: String
-        var state: String
         var since: String
-        var level: Int
-        var levels: Int
-        var hasUpdate: Bool
-        var latestUpdate: String
-        var latestUpdateAt: String
+        var message: String
+        var messageAt: String
     }
 
     struct ResolvedIncident {
         var id: String
-        var title: String
-        var severity: String
+        var name: String
+        var impact: String
         var resolvedAt: String
         var duration: String
+        var message: String
     }
 
     static let refreshSeconds = 30
@@ -51,15 +48,13 @@ struct StatusPageView {
         hasOpen = count > 0
         open = status.open.map { incident in
             OpenIncident(
-                id: incident.id, title: incident.title, severity: incident.severity.rawValue,
-                severityLabel: incident.severity.rawValue.uppercased(), state: incident.state, since: incident.since,
-                level: incident.level, levels: incident.levels, hasUpdate: incident.latestUpdate != nil,
-                latestUpdate: incident.latestUpdate ?? "", latestUpdateAt: incident.latestUpdateAt ?? ""
+                id: incident.id, name: incident.name, impact: incident.impact, severity: incident.severity.rawValue,
+                since: incident.since, message: incident.message, messageAt: incident.messageAt
             )
         }
         hasResolved = !status.resolvedLastSevenDays.isEmpty
         resolved = status.resolvedLastSevenDays.map {
-            ResolvedIncident(id: $0.id, title: $0.title, severity: $0.severity.rawValue, resolvedAt: $0.resolvedAt, duration: $0.duration)
+            ResolvedIncident(id: $0.id, name: $0.name, impact: $0.impact, resolvedAt: $0.resolvedAt, duration: $0.duration, message: $0.message)
         }
         generatedAt = status.generatedAt
     }

@@ -17,15 +17,25 @@ public struct BotSettings: Sendable, Equatable {
     public init() {}
 
     public struct Permissions: Sendable, Equatable {
-        /// Slack user ids allowed to declare; empty means anyone.
+        /// Users (or user groups) who may act on any channel's incident, from anywhere, and
+        /// do everything the lists below guard. Empty means nobody: an incident is changed
+        /// only from its own channel.
+        public var admins: [String] = []
+        /// Users or user groups allowed to declare; empty means anyone.
         public var declare: [String] = []
+        public var acknowledge: [String] = []
+        public var update: [String] = []
         public var escalate: [String] = []
         public var resolve: [String] = []
+        /// Who may put text on the public status page.
+        public var publish: [String] = []
         /// Channel ids where incidents may be declared; empty means any.
         public var declareChannels: [String] = []
 
         public init() {}
     }
+
+    static let permissionKeys = ["admins", "declare", "acknowledge", "update", "escalate", "resolve", "publish", "declare_channels"]
 
     static func decode(_ root: Node, reader: YAMLReader) -> BotSettings {
         var settings = BotSettings()
@@ -49,8 +59,12 @@ public struct BotSettings: Sendable, Equatable {
                 }
             }
         }
-        if let permissions = top.mapping("permissions", required: false, allowedKeys: ["declare", "escalate", "resolve", "declare_channels"]) {
+        if let permissions = top.mapping("permissions", required: false, allowedKeys: Self.permissionKeys) {
+            settings.permissions.admins = permissions.strings("admins")
             settings.permissions.declare = permissions.strings("declare")
+            settings.permissions.acknowledge = permissions.strings("acknowledge")
+            settings.permissions.update = permissions.strings("update")
+            settings.permissions.publish = permissions.strings("publish")
             settings.permissions.escalate = permissions.strings("escalate")
             settings.permissions.resolve = permissions.strings("resolve")
             settings.permissions.declareChannels = permissions.strings("declare_channels")
