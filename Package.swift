@@ -42,7 +42,11 @@ let package = Package(
         // The incident store on SQLite (GRDB), with its migrations.
         .target(
             name: "Storage",
-            dependencies: ["Incidents", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Incidents",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Slack's wire protocol, all of it: signing, payloads, Block Kit and mrkdwn, the Web API.
         .target(
@@ -136,6 +140,7 @@ let package = Package(
                 "Slack",
                 "Incidents",
                 "Storage",
+                "PagerDuty",
                 "RunbookModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -19,7 +19,7 @@ public func buildApplication(
     clock: any BotClock = SystemClock(),
     store: (any IncidentStore)? = nil
 ) throws -> some ApplicationProtocol {
-    let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
+    let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock, logger: logger)
     let statusPage = try StatusPageTemplate()
     // Created after everything that can fail: from here on its service owns its shutdown.
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -52,12 +52,13 @@ public func buildApplication(
         }
     )
     let responder = RunbookResponder(library: configuration.library)
+    let handled = HandledOnce(store: store, clock: clock, logger: logger)
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled
     )
-    let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI)
-    let events = SlackEventsController(responder: responder, poster: transport)
+    let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled)
+    let events = SlackEventsController(responder: responder, poster: transport, handled: handled)
 
     let router = Router(context: BotRequestContext.self)
     router.middlewares.add(ErrorLoggingMiddleware())
@@ -67,7 +68,8 @@ public func buildApplication(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,
         bodyTimeout: configuration.requestTimeout,
-        clock: clock
+        clock: clock,
+        replays: ReplayGuard()
     ))
     commands.addRoutes(to: slack)
     events.addRoutes(to: slack)
@@ -80,7 +82,7 @@ public func buildApplication(
     if let appToken = configuration.slack.appToken {
         services.append(SocketModeService(
             api: slackAPI, appToken: appToken,
-            dispatcher: EnvelopeDispatcher(commands: commands, interactions: interactions, events: events),
+            dispatcher: EnvelopeDispatcher(commands: commands, interactions: interactions, events: events, handled: handled),
             clock: clock, logger: logger, pingInterval: configuration.slack.pingInterval
         ))
     }

@@ -6,6 +6,8 @@ struct BotRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by `SlackVerificationMiddleware`; nil on routes it does not guard.
     var verifiedSlackBody: ByteBuffer?
+    /// The verified request's signature: what a replay of it would carry again.
+    var verifiedSignature: String?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -16,7 +16,7 @@ struct InteractionsController: Sendable {
     /// Replies go to the click's `response_url`.
     let slack: SlackWebAPI
     /// A redelivered click carries the same `action_ts`: it is handled once.
-    let seen = SeenEvents(capacity: 10_000)
+    let handled: HandledOnce
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("interactions", use: handle)
@@ -37,7 +37,11 @@ struct InteractionsController: Sendable {
 
     /// Runs an interaction payload, however it arrived (HTTP or Socket Mode).
     func handle(_ interaction: InteractionPayload, logger: Logger) async {
-        for click in interaction.clicks where seen.firstTime(click.deduplicationKey) {
+        for click in interaction.clicks {
+            guard await handled.firstTime("click:\(click.deduplicationKey)") else {
+                logger.info("button already handled", metadata: ["action": "\(click.actionID)", "user": "\(click.user)"])
+                continue
+            }
             await run(click, logger: logger)
         }
     }

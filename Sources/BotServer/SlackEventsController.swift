@@ -11,7 +11,7 @@ import Slack
 struct SlackEventsController: Sendable {
     let responder: RunbookResponder
     let poster: LiveTransport
-    let seen = SeenEvents(capacity: 10_000)
+    let handled: HandledOnce
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("events", use: handle)
@@ -31,7 +31,7 @@ struct SlackEventsController: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         case "event_callback":
             guard payload.eventID != nil, payload.event != nil else { return .jsonError(.badRequest, "missing event_id or event") }
-            handle(callback: payload, retry: request.headers[HTTPField.Name("X-Slack-Retry-Num")!], logger: context.logger)
+            await handle(callback: payload, retry: request.headers[HTTPField.Name("X-Slack-Retry-Num")!], logger: context.logger)
             return Response(status: .ok)
         default:
             return Response(status: .ok)
@@ -40,9 +40,9 @@ struct SlackEventsController: Sendable {
 
     /// Handles an `event_callback`, however it arrived (HTTP or Socket Mode); each
     /// `event_id` once.
-    func handle(callback: EventsAPIRequest, retry: String?, logger: Logger) {
+    func handle(callback: EventsAPIRequest, retry: String?, logger: Logger) async {
         guard let eventID = callback.eventID, let event = callback.event else { return }
-        guard seen.firstTime(eventID) else {
+        guard await handled.firstTime("event:\(eventID)") else {
             logger.info("Slack event already handled", metadata: ["event_id": "\(eventID)", "retry": "\(retry ?? "-")"])
             return
         }

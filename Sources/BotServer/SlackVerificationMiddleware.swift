@@ -17,6 +17,8 @@ struct SlackVerificationMiddleware: RouterMiddleware {
     /// The whole body must arrive within this; a trickled body is cut off.
     let bodyTimeout: Duration
     let clock: any BotClock
+    /// Signatures already accepted: the same signed request twice is a replay.
+    let replays: ReplayGuard
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -33,14 +35,12 @@ struct SlackVerificationMiddleware: RouterMiddleware {
         } catch is BodyTimedOut {
             return reject(.requestTimeout, "the body did not arrive within \(bodyTimeout)", context)
         }
+        let now = clock.now().milliseconds / 1000
+        let timestamp = request.headers[.slackRequestTimestamp]
+        let signed = request.headers[.slackSignature]
         let failure = body.withUnsafeReadableBytes { bytes -> SlackSignature.Failure? in
             do throws(SlackSignature.Failure) {
-                try signature.verify(
-                    body: bytes,
-                    timestamp: request.headers[.slackRequestTimestamp],
-                    signature: request.headers[.slackSignature],
-                    now: clock.now().milliseconds / 1000
-                )
+                try signature.verify(body: bytes, timestamp: timestamp, signature: signed, now: now)
                 return nil
             } catch {
                 return error
@@ -49,8 +49,17 @@ struct SlackVerificationMiddleware: RouterMiddleware {
         if let failure {
             return reject(.unauthorized, failure.description, context)
         }
+        // Verified, so both headers are present and the timestamp is a number.
+        let signedAt = timestamp.flatMap { Int64($0) } ?? now
+        guard let signed, replays.firstTime(signature: signed, expires: signedAt + SlackSignature.maximumClockSkew, now: now) else {
+            context.logger.warning("refused a replayed Slack request", metadata: [
+                "status": "401", "path": "\(request.uri.path)", "signed_at": "\(signedAt)",
+            ])
+            return .jsonError(.unauthorized, "invalid request")
+        }
         var context = context
         context.verifiedSlackBody = body
+        context.verifiedSignature = signed
         return try await next(request, context)
     }
 

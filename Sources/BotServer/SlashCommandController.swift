@@ -12,6 +12,9 @@ struct SlashCommandController: Sendable {
     let runbookCommands: Set<String>
     let incidentCommands: Set<String>
     let desk: IncidentDesk
+    /// A replayed `/incident` request carries the same signature: it changes nothing twice,
+    /// even after a restart.
+    let handled: HandledOnce
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -40,7 +43,7 @@ struct SlashCommandController: Sendable {
             return badRequest("not a slash command: \(error)", context)
         }
 
-        let reply = await reply(to: payload, logger: context.logger)
+        let reply = await reply(to: payload, replayKey: context.verifiedSignature, logger: context.logger)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8"],
@@ -49,7 +52,9 @@ struct SlashCommandController: Sendable {
     }
 
     /// The JSON reply to a slash command, however it arrived (HTTP or Socket Mode).
-    func reply(to payload: SlashCommandPayload, logger: Logger) async -> ByteBuffer {
+    /// `replayKey` identifies the signed request; Socket Mode envelopes are de-duplicated
+    /// by their id instead.
+    func reply(to payload: SlashCommandPayload, replayKey: String? = nil, logger: Logger) async -> ByteBuffer {
         let reply: ByteBuffer
         var entry = "-"
         var found = "unknown command"
@@ -64,10 +69,16 @@ struct SlashCommandController: Sendable {
             entry = answer.entry?.description ?? "-"
             found = "\(answer.found)"
         } else if incidentCommands.contains(payload.command) {
-            let result = await desk.handle(IncidentCommand(text: payload.text), actor: payload.userID, channel: payload.channelID ?? "")
-            reply = Self.encode(CardRenderer.message(for: result.card, responseType: .ephemeral))
-            entry = result.incidentID ?? "-"
-            found = result.succeeded ? "done" : "refused"
+            if let replayKey, !(await handled.firstTime("signature:\(replayKey)")) {
+                let card = Card(title: "This /incident request was already handled; nothing changed.")
+                reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
+                found = "repeated"
+            } else {
+                let result = await desk.handle(IncidentCommand(text: payload.text), actor: payload.userID, channel: payload.channelID ?? "")
+                reply = Self.encode(CardRenderer.message(for: result.card, responseType: .ephemeral))
+                entry = result.incidentID ?? "-"
+                found = result.succeeded ? "done" : "refused"
+            }
         } else {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
             reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))

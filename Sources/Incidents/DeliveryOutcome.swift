@@ -7,4 +7,7 @@ public enum DeliveryOutcome: Equatable, Sendable {
     case retry(after: Duration?, reason: String)
     /// Will never succeed (`channel_not_found`, a 400 from PagerDuty): record and move on.
     case failed(reason: String)
+    /// Refused for a reason only a person can fix (a wrong PagerDuty routing key): kept
+    /// pending and tried again on the longest backoff, so nothing is lost once it is fixed.
+    case misconfigured(reason: String)
 }

@@ -16,6 +16,8 @@ public enum DeskRefusal: Error, Equatable, Sendable {
     case noChainToRun(text: String)
     case illegalMove(IncidentError)
     case storeFailed(String)
+    /// The incident's stored record cannot be read; it has been set aside.
+    case damaged(id: String)
     /// The command could not be read: the help, with what was wrong.
     case usage(problem: String)
 
@@ -40,6 +42,8 @@ public enum DeskRefusal: Error, Equatable, Sendable {
             "No runbook matches “\(text)” and bot.yaml names no incidents.default_system, so there is no escalation chain to run."
         case .illegalMove(let error):
             "\(error.description.prefix(1).uppercased())\(error.description.dropFirst()). Nothing changed."
+        case .damaged(let id):
+            "\(id)'s stored record is damaged and has been set aside (see /incident list and the bot's log). Nothing changed."
         case .storeFailed(let reason):
             "Could not save the change (\(reason)). Nothing changed; try again."
         case .usage(let problem):

@@ -73,10 +73,17 @@ public enum IncidentCards {
     }
 
     /// Open incidents: the channel's own, or (`everywhere`, for admins) every channel's.
-    static func list(_ incidents: [Incident], everywhere: Bool, now: Timestamp, times: TimeFormatter) -> Card {
+    static func list(_ incidents: [Incident], damaged: [DamagedRecord] = [], everywhere: Bool, now: Timestamp, times: TimeFormatter) -> Card {
         let place = everywhere ? "" : " in this channel"
+        let damagedSection = damaged.isEmpty ? [] : [Card.Section(
+            "Damaged records, set aside (\(damaged.count))",
+            damaged.map { Card.Item.bullet("\($0.id): \($0.reason)") }
+        )]
         guard !incidents.isEmpty else {
-            return Card(title: "No open incidents\(place)", sections: [Card.Section(nil, [.hint("Start one", command: "/incident declare <what is happening>")])])
+            return Card(
+                title: "No open incidents\(place)",
+                sections: [Card.Section(nil, [.hint("Start one", command: "/incident declare <what is happening>")])] + damagedSection
+            )
         }
         let items = incidents.map { incident in
             Card.Item.field(
@@ -84,7 +91,7 @@ public enum IncidentCards {
                 "\(incident.title) · \(stateLine(incident)) · open \(TimeFormatter.elapsed(from: incident.declaredAt, to: now)) (since \(times.format(incident.declaredAt)))"
             )
         }
-        return Card(title: "Open incidents\(place) (\(incidents.count))", sections: [Card.Section(nil, items)])
+        return Card(title: "Open incidents\(place) (\(incidents.count))", sections: [Card.Section(nil, items)] + damagedSection)
     }
 
     static func detail(_ incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], now: Timestamp, times: TimeFormatter) -> Card {
@@ -119,6 +126,9 @@ public enum IncidentCards {
         let pending = deliveries.filter { $0.status == .pending }
         if !failed.isEmpty || !pending.isEmpty {
             var items = failed.map { Card.Item.bullet("not delivered to \($0.queue): \($0.lastError ?? "unknown error")") }
+            items += pending.compactMap { record in
+                record.lastError.map { Card.Item.bullet("still trying \(record.queue): \($0)") }
+            }
             if !pending.isEmpty { items.append(.text("\(pending.count) message(s) still waiting to be delivered")) }
             sections.append(Card.Section("Deliveries", items))
         }

@@ -90,7 +90,9 @@ public struct IncidentDesk: Sendable {
             case .list:
                 let everywhere = await isAdmin(actor)
                 let open = try await store.openIncidents(channel: everywhere ? nil : channel)
-                return Reply(card: IncidentCards.list(open, everywhere: everywhere, now: clock.now(), times: times), incidentID: nil)
+                let damaged = try await store.damagedIncidents(channel: everywhere ? nil : channel)
+                let card = IncidentCards.list(open, damaged: damaged, everywhere: everywhere, now: clock.now(), times: times)
+                return Reply(card: card, incidentID: nil)
             case .show(let id):
                 let incident = try await accessibleIncident(id, actor: actor, channel: channel)
                 let id = incident.id
@@ -125,6 +127,8 @@ public struct IncidentDesk: Sendable {
             return Reply(refusal: refusal)
         } catch let error as IncidentError {
             return Reply(refusal: .illegalMove(error))
+        } catch let damaged as DamagedRecordError {
+            return Reply(refusal: .damaged(id: damaged.id))
         } catch {
             return Reply(refusal: .storeFailed("\(error)"))
         }
@@ -189,6 +193,7 @@ public struct IncidentDesk: Sendable {
         let result = try await store.update(incident.id) { incident in
             routing.change(for: try IncidentMachine.apply(event, to: incident, at: now))
         }
+        if case .damaged(let reason) = result { throw DamagedRecordError(id: incident.id, reason: reason) }
         guard let saved = result.saved else { throw DeskRefusal.noSuchIncident(incident.id) }
         await changed()
         return Reply(card: IncidentCards.changed(saved.transition.incident, verb: request.verb), incidentID: incident.id)

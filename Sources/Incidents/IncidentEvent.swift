@@ -93,6 +93,8 @@ public enum Effect: Codable, Hashable, Sendable {
     case resolvedNotice
     /// Tell the thread what the status page now says.
     case published
+    /// Tell the thread that a delivery is stuck on something a person must fix.
+    case deliveryProblem(text: String)
     case chainStopped(reason: ChainStopReason)
     case pageTrigger
     case pageResolve

@@ -54,6 +54,8 @@ public enum IncidentNotice: Sendable, Equatable {
                 "📣 The status page now shows \(strong: "\(publication.name): \(publication.impact)") — “\(publication.text)” (published by \(actor: publication.publishedBy)).",
                 broadcast: false
             )
+        case .deliveryProblem(let text):
+            return .message("⚠️ \(incident.id): \(text)", broadcast: true)
         case .chainStopped(let reason):
             return .message("\(incident.id): \(describe(reason)).", broadcast: false)
         case .pageTrigger, .pageResolve:

@@ -84,6 +84,8 @@ public enum UpdateResult: Sendable {
     /// The change decided there was nothing to do; nothing was saved.
     case unchanged
     case saved(Change)
+    /// The stored incident could not be read; it is now quarantined.
+    case damaged(reason: String)
 
     public var saved: Change? {
         if case .saved(let change) = self { change } else { nil }
@@ -130,6 +132,42 @@ public protocol IncidentStore: Sendable {
     func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws
     /// Gives up on the delivery and records why in the incident's timeline.
     func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws
+    /// Keeps the delivery pending until `retryAt` because of a configuration error. The first
+    /// time (not on every retry), the timeline records it and the incident's thread is told.
+    func markMisconfigured(_ message: OutboxMessage, retryAt: Timestamp, error: String, at: Timestamp) async throws
+
+    /// Records `key` as seen at `now`; false when it was already seen within `keepFor`.
+    /// Events, clicks, Socket Mode envelopes and incident commands are handled once each,
+    /// across restarts (and, on a shared database, across replicas).
+    func firstSighting(_ key: String, at now: Timestamp, keepFor: Duration) async throws -> Bool
+
+    /// Rows that could not be read, set aside so everything else keeps running; only those
+    /// of `channel` when given.
+    func damagedIncidents(channel: String?) async throws -> [DamagedRecord]
+}
+
+/// Thrown when an incident's stored record cannot be read; the store has set it aside.
+public struct DamagedRecordError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var id: String
+    public var reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
+    }
+
+    public var description: String { "\(id)'s stored record is damaged and set aside (\(reason))" }
+}
+
+/// A stored row that could not be decoded: quarantined, logged once, shown in `/incident list`.
+public struct DamagedRecord: Hashable, Sendable {
+    public var id: String
+    public var reason: String
+
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
+    }
 }
 
 extension IncidentStore {

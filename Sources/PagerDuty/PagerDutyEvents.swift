@@ -77,19 +77,24 @@ public struct PagerDutyEvents: Sendable {
         do {
             let response = try await client.execute(request, timeout: .seconds(10))
             let answer = try await response.body.collect(upTo: 1 << 16)
-            return Self.classify(status: response.status.code, body: String(buffer: answer))
+            return Self.classify(status: response.status.code, body: String(buffer: answer), routingKey: routingKey)
         } catch {
             return .retry(after: nil, reason: "PagerDuty unreachable: \(error)")
         }
     }
 
-    /// 2xx is accepted; 429 and 5xx are worth retrying; anything else will not succeed by
-    /// sending the same event again.
-    static func classify(status: UInt, body: String) -> DeliveryOutcome {
-        switch status {
+    /// 2xx is accepted; 429 and 5xx are worth retrying. 401, 403 and 404 say the routing
+    /// key or the URL is wrong: a person must fix it, and the page must not be lost
+    /// meanwhile. Any other answer (a 400 for a malformed event) will not succeed by sending
+    /// the same event again. PagerDuty's text is quoted without the routing key.
+    public static func classify(status: UInt, body: String, routingKey: String) -> DeliveryOutcome {
+        let said = body.prefix(200).replacingOccurrences(of: routingKey, with: "[routing key]")
+        return switch status {
         case 200...299: .delivered(messageID: nil)
         case 429, 500...599: .retry(after: nil, reason: "PagerDuty answered \(status)")
-        default: .failed(reason: "PagerDuty answered \(status): \(body.prefix(200))")
+        case 401, 403, 404:
+            .misconfigured(reason: "PagerDuty refused the page (HTTP \(status)): check PAGERDUTY_ROUTING_KEY and PAGERDUTY_EVENTS_URL")
+        default: .failed(reason: "PagerDuty answered \(status): \(said)")
         }
     }
 }

@@ -35,6 +35,8 @@ struct IncidentRow: SnakeCaseRecord {
     var resolvedAt: Int64?
     var nextDeadline: Int64?
     var body: String
+    /// Why the body could not be decoded; such a row is skipped by every query.
+    var damaged: String?
 
     /// Derives every column from the incident, so the columns can never disagree with the body.
     init(_ incident: Incident) throws {
@@ -92,6 +94,9 @@ struct OutboxRow: SnakeCaseRecord {
     var lastError: String?
     var createdAt: Int64
     var deliveredAt: Int64?
+    var damaged: String?
+    var retrySetAt: Int64?
+    var retryDelayMs: Int64?
 
     /// A new pending delivery, first tryable when it is created.
     init(_ delivery: Delivery, for incident: Incident, at created: Timestamp) throws {

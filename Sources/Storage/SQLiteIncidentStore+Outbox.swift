@@ -8,17 +8,25 @@ extension SQLiteIncidentStore {
     /// back its queue.
     private static let queueHeads = """
         SELECT outbox.* FROM outbox
-        JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY queue) AS head
+        JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' AND damaged IS NULL GROUP BY queue) AS head
           ON head.id = outbox.id
         """
 
     public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
-        try await database.read { db in
-            try OutboxRow.fetchAll(
+        let rows = try await database.write { db in
+            // Retry times are wall-clock instants. One set after `now` means the clock has
+            // stepped back since: count its wait again from now, so a step back of an hour
+            // delays a retry by at most its own wait instead of stalling the queue an hour.
+            try db.execute(sql: """
+                UPDATE outbox SET next_attempt_at = ? + retry_delay_ms, retry_set_at = ?
+                WHERE status = 'pending' AND retry_set_at > ?
+                """, arguments: [now.milliseconds, now.milliseconds, now.milliseconds])
+            return try OutboxRow.fetchAll(
                 db, sql: "\(Self.queueHeads) WHERE outbox.next_attempt_at <= ? ORDER BY outbox.id",
                 arguments: [now.milliseconds]
-            ).map { try $0.message() }
+            )
         }
+        return try await decoded(rows) { try $0.message() }
     }
 
     public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
@@ -43,20 +51,50 @@ extension SQLiteIncidentStore {
             let delivery = try row.delivery()
             guard let threadTS, delivery.effect == .postCard, delivery.destination == .incidentChannel,
                   let incidentRow = try IncidentRow.fetchOne(db, key: row.incidentNumber) else { return }
-            var incident = try incidentRow.incident()
+            guard var incident = try? incidentRow.incident() else {
+                try Self.quarantineIncident(number: incidentRow.number, reason: "its record cannot be decoded", in: db)
+                return
+            }
             incident.threadTS = threadTS
             try IncidentRow(incident).update(db)
         }
     }
 
     public func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
+        let now = clock.now()
         try await database.write { db in
             guard var row = try Self.pendingRow(message, in: db) else { return }
-            row.attempts += 1
-            row.nextAttemptAt = retryAt.milliseconds
+            Self.setRetry(&row, at: retryAt, now: now)
             row.lastError = error
             try row.update(db)
         }
+    }
+
+    public func markMisconfigured(_ message: OutboxMessage, retryAt: Timestamp, error: String, at: Timestamp) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            guard var row = try Self.pendingRow(message, in: db) else { return }
+            let firstTime = row.lastError?.hasPrefix(Self.configurationPrefix) != true
+            Self.setRetry(&row, at: retryAt, now: now)
+            row.lastError = Self.configurationPrefix + error
+            try row.update(db)
+            guard firstTime else { return }
+            let text = "could not deliver \(Self.name(of: try row.delivery().effect)) to \(row.queue): \(error). It stays queued and is retried until it goes through."
+            let entry = TimelineEntry(at: at, actor: IncidentMachine.bot, kind: .deliveryFailed, text: text)
+            try TimelineRow(entry, incidentNumber: row.incidentNumber).insert(db)
+            guard let incident = try? IncidentRow.fetchOne(db, key: row.incidentNumber)?.incident() else { return }
+            try OutboxRow(Delivery(.deliveryProblem(text: text), to: .incidentChannel), for: incident, at: at).insert(db)
+        }
+    }
+
+    /// Marks a configuration error in `last_error`, so it is told once, not on every retry.
+    static let configurationPrefix = "configuration: "
+
+    private static func setRetry(_ row: inout OutboxRow, at retryAt: Timestamp, now: Timestamp) {
+        row.attempts += 1
+        row.nextAttemptAt = retryAt.milliseconds
+        row.retrySetAt = now.milliseconds
+        row.retryDelayMs = max(0, retryAt.milliseconds - now.milliseconds)
     }
 
     public func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
@@ -91,6 +129,7 @@ extension SQLiteIncidentStore {
         case .reminder: "a reminder"
         case .resolvedNotice: "the resolved notice"
         case .published: "the status-page notice"
+        case .deliveryProblem: "a delivery warning"
         case .chainStopped: "the chain-stopped notice"
         case .pageTrigger: "the page"
         case .pageResolve: "the page resolution"

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Incidents
+import Logging
 
 /// The incident store on SQLite (a WAL file in production, so reads never wait for the
 /// writer; any GRDB `DatabaseWriter`, an in-memory queue in tests). Every change is one
@@ -9,21 +10,24 @@ import Incidents
 public final class SQLiteIncidentStore: IncidentStore {
     let database: any DatabaseWriter
     let clock: any BotClock
+    /// Says once, with the row's id, when a row is quarantined.
+    let logger: Logger
 
     /// How long a write waits for another connection's lock before it fails, in seconds.
     public static let busyTimeout: TimeInterval = 5
 
     /// Opens the store on `database`, migrating it to the current schema first.
-    public init(database: any DatabaseWriter, clock: any BotClock) throws {
+    public init(database: any DatabaseWriter, clock: any BotClock, logger: Logger = Logger(label: "runbook-bot.storage")) throws {
         self.database = database
         self.clock = clock
+        self.logger = logger
         try Schema.migrator.migrate(database)
     }
 
     /// Opens (creating when needed) the SQLite file at `path`. Incidents name people and
     /// systems: a directory the store creates is the owner's only (0700), and so is a new
     /// database file (0600; SQLite gives its WAL and shared-memory files the same mode).
-    public convenience init(path: String, clock: any BotClock) throws {
+    public convenience init(path: String, clock: any BotClock, logger: Logger = Logger(label: "runbook-bot.storage")) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if !FileManager.default.fileExists(atPath: path) {
@@ -32,7 +36,7 @@ public final class SQLiteIncidentStore: IncidentStore {
         var configuration = Configuration()
         // Another connection holding the write lock makes a write wait, not fail at once.
         configuration.busyMode = .timeout(Self.busyTimeout)
-        try self.init(database: try DatabasePool(path: path, configuration: configuration), clock: clock)
+        try self.init(database: try DatabasePool(path: path, configuration: configuration), clock: clock, logger: logger)
     }
 
     // MARK: Changes
@@ -63,9 +67,19 @@ public final class SQLiteIncidentStore: IncidentStore {
 
     public func update(_ id: String, _ change: @Sendable (Incident) throws -> Change?) async throws -> UpdateResult {
         let now = clock.now()
-        return try await database.write { db -> UpdateResult in
+        let outcome = try await database.write { db -> UpdateResult in
             guard let row = try IncidentRow.filter(Column("id") == id).fetchOne(db) else { return .notFound }
-            guard let result = try change(try row.incident()) else { return .unchanged }
+            if let reason = row.damaged { return .damaged(reason: reason) }
+            let stored: Incident
+            do {
+                stored = try row.incident()
+            } catch {
+                // Set aside in this same transaction, so the scheduler does not meet it again.
+                let reason = Self.reason(error)
+                try Self.quarantineIncident(number: row.number, reason: reason, in: db)
+                return .damaged(reason: reason)
+            }
+            guard let result = try change(stored) else { return .unchanged }
             let incident = result.transition.incident
             guard incident.number == row.number else { throw StorageError.numberMismatch(expected: row.number, got: incident.number) }
             try IncidentRow(incident).update(db)
@@ -75,6 +89,8 @@ public final class SQLiteIncidentStore: IncidentStore {
             try Self.append(result, to: incident, in: db, at: created)
             return .saved(result)
         }
+        if case .damaged(let reason) = outcome { logQuarantined(id, reason: reason) }
+        return outcome
     }
 
     /// Appends a change's timeline lines and queues its deliveries as pending.
@@ -99,26 +115,32 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     public func incident(_ id: String) async throws -> Incident? {
-        try await database.read { db in
-            try IncidentRow.filter(Column("id") == id).fetchOne(db)?.incident()
+        guard let row = try await database.read({ db in try IncidentRow.filter(Column("id") == id).fetchOne(db) }) else { return nil }
+        if let reason = row.damaged { throw DamagedRecordError(id: id, reason: reason) }
+        guard let incident = try await incidents(from: [row]).first else {
+            throw DamagedRecordError(id: id, reason: "its record cannot be decoded")
         }
+        return incident
     }
 
     public func openIncidents(channel: String?) async throws -> [Incident] {
-        try await database.read { db in
-            var request = IncidentRow.filter(Column("state") != IncidentState.resolved.rawValue)
+        let rows = try await database.read { db in
+            var request = IncidentRow.filter(Column("state") != IncidentState.resolved.rawValue && Column("damaged") == nil)
             if let channel { request = request.filter(Column("channel") == channel) }
-            return try request.order(Column("number")).fetchAll(db).map { try $0.incident() }
+            return try request.order(Column("number")).fetchAll(db)
         }
+        return try await incidents(from: rows)
     }
 
     public func resolvedIncidents(since: Timestamp) async throws -> [Incident] {
-        try await database.read { db in
+        let rows = try await database.read { db in
             try IncidentRow
                 .filter(Column("state") == IncidentState.resolved.rawValue && Column("resolved_at") >= since.milliseconds)
+                .filter(Column("damaged") == nil)
                 .order(Column("resolved_at").desc, Column("number").desc)
-                .fetchAll(db).map { try $0.incident() }
+                .fetchAll(db)
         }
+        return try await incidents(from: rows)
     }
 
     public func timeline(_ id: String) async throws -> [TimelineEntry] {
@@ -131,19 +153,20 @@ public final class SQLiteIncidentStore: IncidentStore {
     }
 
     public func deliveries(_ id: String) async throws -> [DeliveryRecord] {
-        try await database.read { db in
+        let rows = try await database.read { db in
             try OutboxRow.fetchAll(db, sql: """
                 SELECT outbox.* FROM outbox JOIN incident ON incident.number = outbox.incident_number
-                WHERE incident.id = ? ORDER BY outbox.id
-                """, arguments: [id]).map { try $0.record() }
+                WHERE incident.id = ? AND outbox.damaged IS NULL ORDER BY outbox.id
+                """, arguments: [id])
         }
+        return try await decoded(rows) { try $0.record() }
     }
 
     // MARK: Scheduling
 
     public func nextDeadline() async throws -> Timestamp? {
         try await database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_deadline) FROM incident WHERE state != ?", arguments: [IncidentState.resolved.rawValue])
+            try Int64.fetchOne(db, sql: "SELECT MIN(next_deadline) FROM incident WHERE state != ? AND damaged IS NULL", arguments: [IncidentState.resolved.rawValue])
                 .map(Timestamp.init(milliseconds:))
         }
     }
@@ -151,7 +174,7 @@ public final class SQLiteIncidentStore: IncidentStore {
     public func dueIncidents(at now: Timestamp) async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db, sql: """
-                SELECT id FROM incident WHERE state != ? AND next_deadline <= ?
+                SELECT id FROM incident WHERE state != ? AND next_deadline <= ? AND damaged IS NULL
                 ORDER BY next_deadline, number
                 """, arguments: [IncidentState.resolved.rawValue, now.milliseconds])
         }

@@ -67,6 +67,25 @@ enum Schema {
             let key = String(format: "%016llx", UInt64.random(in: .min ... .max))
             try db.execute(sql: "INSERT INTO installation (id, key) VALUES (1, ?)", arguments: [key])
         }
+        migrator.registerMigration("v4-trust") { db in
+            // Keys of events, clicks, envelopes and incident commands already handled, so a
+            // redelivery or a replay is recognised after a restart too. Pruned by age.
+            try db.create(table: "seen_key") { t in
+                t.primaryKey("key", .text)
+                t.column("seen_at", .integer).notNull().indexed()
+            }
+            // A row that cannot be decoded is set aside with the reason instead of failing
+            // every query that meets it.
+            try db.alter(table: "incident") { t in t.add(column: "damaged", .text) }
+            try db.alter(table: "outbox") { t in
+                t.add(column: "damaged", .text)
+                // When a retry time was set and how long the wait was: a retry time set in
+                // what is now the future means the wall clock stepped back, and the wait is
+                // counted again from now instead of from the old clock.
+                t.add(column: "retry_set_at", .integer)
+                t.add(column: "retry_delay_ms", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -39,7 +39,7 @@ struct SendCommand: AsyncParsableCommand {
             ("channel_id", channel), ("channel_name", "local"), ("user_id", user),
             ("user_name", ProcessInfo.processInfo.environment["USER"] ?? "local"),
             ("command", command), ("text", text), ("api_app_id", "A0LOCAL"), ("is_enterprise_install", "false"),
-            ("response_url", "http://127.0.0.1/response-url-unused"), ("trigger_id", "0.0.local"),
+            ("response_url", "http://127.0.0.1/response-url-unused"), ("trigger_id", "local.\(UInt64.random(in: .min ... .max))"),
         ])
         let timestamp = String(SystemClock().now().milliseconds / 1000)
         let signature = SlackSignature(signingSecret: secret).signature(timestamp: timestamp, body: Array(body.utf8))

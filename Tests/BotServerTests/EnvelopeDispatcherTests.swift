@@ -22,12 +22,17 @@ struct EnvelopeDispatcherTests {
     static func dispatcher(_ rig: IncidentRig) -> EnvelopeDispatcher {
         let responder = RunbookResponder(library: rig.library)
         let console = ConsoleTransport(logger: rig.logs.logger(), times: TimeFormatter(timeZoneIdentifier: "UTC"))
+        let handled = HandledOnce(store: rig.store, clock: rig.clock, logger: rig.logs.logger())
         return EnvelopeDispatcher(
-            commands: SlashCommandController(responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk),
-            interactions: InteractionsController(responder: responder, desk: rig.desk, slack: SlackWebAPI(client: .shared)),
+            commands: SlashCommandController(
+                responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk, handled: handled
+            ),
+            interactions: InteractionsController(responder: responder, desk: rig.desk, slack: SlackWebAPI(client: .shared), handled: handled),
             events: SlackEventsController(
-                responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times)
-            )
+                responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times),
+                handled: handled
+            ),
+            handled: handled
         )
     }
 

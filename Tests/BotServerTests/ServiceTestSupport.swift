@@ -13,6 +13,8 @@ import TestSupport
 struct IncidentRig {
     let clock = TestClock()
     let store: SQLiteIncidentStore
+    /// The store's database, for tests that break rows by hand.
+    let database: DatabaseQueue
     let library: RunbookLibrary
     let desk: IncidentDesk
     let schedulerWakeup: Wakeup
@@ -23,7 +25,8 @@ struct IncidentRig {
     init(levelSeconds: [Int] = [0, 60, 120], settings: String? = nil) throws {
         let (library, settings) = try FastRunbook.load(levelSeconds: levelSeconds, settings: settings)
         self.library = library
-        store = try SQLiteIncidentStore(database: DatabaseQueue(), clock: clock)
+        database = try DatabaseQueue()
+        store = try SQLiteIncidentStore(database: database, clock: clock, logger: logs.logger())
         let schedulerWakeup = Wakeup(clock: clock)
         let outboxWakeup = Wakeup(clock: clock)
         self.schedulerWakeup = schedulerWakeup

@@ -91,7 +91,7 @@ enum Fixture {
             ("token", "legacy"), ("team_id", "T1"), ("team_domain", "acme"), ("channel_id", "C123"),
             ("channel_name", "incidents"), ("user_id", "U123"), ("user_name", "alex"), ("command", command),
             ("text", text), ("api_app_id", "A1"), ("is_enterprise_install", "false"),
-            ("response_url", "https://hooks.slack.com/commands/T1/1/x"), ("trigger_id", "1.2.3"),
+            ("response_url", "https://hooks.slack.com/commands/T1/1/x"), ("trigger_id", "1.\(UInt64.random(in: 0 ... .max))"),
         ])
     }
 

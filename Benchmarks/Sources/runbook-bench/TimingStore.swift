@@ -52,6 +52,13 @@ final class TimingStore: IncidentStore {
     func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
         try await base.markRetry(message, retryAt: retryAt, error: error)
     }
+    func markMisconfigured(_ message: OutboxMessage, retryAt: Timestamp, error: String, at: Timestamp) async throws {
+        try await base.markMisconfigured(message, retryAt: retryAt, error: error, at: at)
+    }
+    func firstSighting(_ key: String, at now: Timestamp, keepFor: Duration) async throws -> Bool {
+        try await base.firstSighting(key, at: now, keepFor: keepFor)
+    }
+    func damagedIncidents(channel: String?) async throws -> [DamagedRecord] { try await base.damagedIncidents(channel: channel) }
     func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
         try await base.markFailed(message, error: error, at: at)
     }

@@ -31,13 +31,16 @@ struct OutboxSender: Service {
                         await wakeup.wait(until: next)
                         continue
                     }
-                    await withTaskGroup(of: Void.self) { group in
+                    let readFailures = await withTaskGroup(of: Bool.self) { group in
                         for message in batch {
                             // Not cancelled by shutdown: a message handed to Slack must also be
                             // marked, or it would be sent again after the restart.
                             group.addTask { await Task { await deliver(message) }.value }
                         }
+                        return await group.reduce(0) { $0 + ($1 ? 0 : 1) }
                     }
+                    // A store that cannot be read is asked again after a pause, not at once.
+                    if readFailures > 0 { try await clock.sleep(for: storeRetry) }
                 } catch is CancellationError {
                     break  // shutting down: the store stopped a read it was asked for
                 } catch {
@@ -48,18 +51,25 @@ struct OutboxSender: Service {
         }
     }
 
-    /// One attempt at one message, and its outcome recorded.
-    func deliver(_ message: OutboxMessage) async {
+    /// One attempt at one message, and its outcome recorded. False when the store could not
+    /// be read.
+    @discardableResult
+    func deliver(_ message: OutboxMessage) async -> Bool {
         let outcome: DeliveryOutcome
         do {
             guard let incident = try await store.incident(message.incidentID) else {
                 try await store.markFailed(message, error: "incident not found", at: clock.now())
-                return
+                return true
             }
             outcome = await transport.deliver(message, incident: incident)
+        } catch let damaged as DamagedRecordError {
+            // The incident is quarantined: its messages cannot be rendered, so they are
+            // recorded as failed and the queue goes on.
+            try? await store.markFailed(message, error: "the incident's record is damaged (\(damaged.reason))", at: clock.now())
+            return true
         } catch {
             logger.error("outbox: could not read the incident", metadata: ["incident": "\(message.incidentID)", "error": "\(error)"])
-            return
+            return false
         }
         do {
             try await record(outcome, of: message)
@@ -70,6 +80,7 @@ struct OutboxSender: Service {
                 "incident": "\(message.incidentID)", "queue": "\(message.queue)", "error": "\(error)",
             ])
         }
+        return true
     }
 
     /// Tries again to write down outcomes that could not be recorded, each on its own backoff.
@@ -103,6 +114,14 @@ struct OutboxSender: Service {
             try await store.markFailed(message, error: reason, at: now)
             logger.error("outbox: delivery failed for good", metadata: [
                 "incident": "\(message.incidentID)", "queue": "\(message.queue)", "reason": "\(reason)",
+            ])
+        case .misconfigured(let reason):
+            // Backs off like any failure, up to five minutes between tries: the page goes out
+            // on the first try after someone fixes the setting.
+            let wait = backoff.delay(afterFailures: message.attempts + 1)
+            try await store.markMisconfigured(message, retryAt: now.adding(wait), error: reason, at: now)
+            logger.error("outbox: refused for a configuration error; kept queued and retried", metadata: [
+                "incident": "\(message.incidentID)", "queue": "\(message.queue)", "in": "\(wait)", "reason": "\(reason)",
             ])
         }
     }

@@ -9,7 +9,7 @@ struct EnvelopeDispatcher: Sendable {
     let interactions: InteractionsController
     let events: SlackEventsController
     /// Slack redelivers an envelope it has no acknowledgement for; each is handled once.
-    let seen = SeenEvents(capacity: 10_000)
+    let handled: HandledOnce
 
     enum Frame: Equatable {
         case hello
@@ -30,7 +30,7 @@ struct EnvelopeDispatcher: Sendable {
         default: break
         }
         guard let envelopeID = envelope.envelopeID else { return .ignore }
-        guard seen.firstTime(envelopeID) else {
+        guard await handled.firstTime("envelope:\(envelopeID)") else {
             logger.info("Socket Mode: envelope redelivered, acknowledged again", metadata: ["envelope_id": "\(envelopeID)"])
             return .acknowledge(SocketModeEnvelope.acknowledgement(envelopeID, payload: nil))
         }
@@ -41,7 +41,7 @@ struct EnvelopeDispatcher: Sendable {
         case .interaction(let interaction):
             await interactions.handle(interaction, logger: logger)
         case .event(let callback):
-            events.handle(callback: callback, retry: envelope.retryAttempt.map(String.init), logger: logger)
+            await events.handle(callback: callback, retry: envelope.retryAttempt.map(String.init), logger: logger)
         case .other:
             logger.info("Socket Mode: envelope type not handled", metadata: ["type": "\(envelope.type)"])
         }
