@@ -53,12 +53,13 @@ public func buildApplication(
     )
     let responder = RunbookResponder(library: configuration.library)
     let handled = HandledOnce(store: store, clock: clock, logger: logger)
+    let search = SearchExecutor()
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search
     )
     let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled)
-    let events = SlackEventsController(responder: responder, poster: transport, handled: handled)
+    let events = SlackEventsController(responder: responder, poster: transport, handled: handled, search: search)
 
     let router = Router(context: BotRequestContext.self)
     router.middlewares.add(ErrorLoggingMiddleware())
@@ -90,7 +91,7 @@ public func buildApplication(
     let idle = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: idle)),
+        server: .http1(configuration: .init(additionalChannelHandlers: [RequestHeadDeadline(timeout: idle)], idleTimeout: idle)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "runbook-bot"),
         services: services,
         logger: logger

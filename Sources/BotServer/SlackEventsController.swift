@@ -12,6 +12,7 @@ struct SlackEventsController: Sendable {
     let responder: RunbookResponder
     let poster: LiveTransport
     let handled: HandledOnce
+    let search: SearchExecutor
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("events", use: handle)
@@ -47,7 +48,7 @@ struct SlackEventsController: Sendable {
             return
         }
         if event.type == "app_mention" {
-            answerMention(event, logger: logger)
+            await search.run(for: event.text ?? "") { answerMention(event, logger: logger) }
         }
     }
 

@@ -15,6 +15,7 @@ struct SlashCommandController: Sendable {
     /// A replayed `/incident` request carries the same signature: it changes nothing twice,
     /// even after a restart.
     let handled: HandledOnce
+    let search: SearchExecutor
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -55,6 +56,10 @@ struct SlashCommandController: Sendable {
     /// `replayKey` identifies the signed request; Socket Mode envelopes are de-duplicated
     /// by their id instead.
     func reply(to payload: SlashCommandPayload, replayKey: String? = nil, logger: Logger) async -> ByteBuffer {
+        await search.run(for: payload.text) { await answer(payload, replayKey: replayKey, logger: logger) }
+    }
+
+    private func answer(_ payload: SlashCommandPayload, replayKey: String?, logger: Logger) async -> ByteBuffer {
         let reply: ByteBuffer
         var entry = "-"
         var found = "unknown command"

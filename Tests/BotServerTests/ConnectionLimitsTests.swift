@@ -16,7 +16,9 @@ import Glibc
 @Suite(.serialized)
 struct ConnectionLimitsTests {
     /// A raw TCP connection to the bot, for sending what no well-behaved client sends.
-    final class RawConnection {
+    /// Sendable: its one stored property never changes, and sending on a socket while
+    /// another thread reads it is what sockets are for.
+    final class RawConnection: @unchecked Sendable {
         let descriptor: Int32
 
         init(port: Int) throws {
@@ -47,7 +49,8 @@ struct ConnectionLimitsTests {
             while true {
                 let count = recv(descriptor, &buffer, buffer.count, 0)
                 if count == 0 { return String(decoding: received, as: UTF8.self) }
-                if count < 0 { return nil }
+                // A reset is the bot closing with bytes of ours still unread: closed too.
+                if count < 0 { return errno == ECONNRESET ? String(decoding: received, as: UTF8.self) : nil }
                 received += buffer[..<count]
             }
         }
@@ -68,6 +71,24 @@ struct ConnectionLimitsTests {
             let started = ContinuousClock.now
             #expect(connection.readUntilClosed() != nil, "the bot closed the connection")
             #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
+    /// A header trickled a byte at a time, each byte well inside the idle timeout: the head
+    /// as a whole must still arrive in time.
+    @Test func tricklingHeadersAreCutOff() async throws {
+        try await Self.application(timeout: .milliseconds(600)).test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let started = ContinuousClock.now
+            let trickle = Task.detached {
+                for byte in "POST /slack/commands HTTP/1.1\r\nHost: bot\r\nX-Slack-Request-Timestamp: 1".map(String.init) {
+                    connection.send(byte)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            #expect(connection.readUntilClosed() != nil, "the bot closed the connection")
+            #expect(ContinuousClock.now - started < .seconds(3), "closed by the head deadline, not at the end of the trickle")
+            trickle.cancel()
         }
     }
 

@@ -25,12 +25,13 @@ struct EnvelopeDispatcherTests {
         let handled = HandledOnce(store: rig.store, clock: rig.clock, logger: rig.logs.logger())
         return EnvelopeDispatcher(
             commands: SlashCommandController(
-                responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk, handled: handled
+                responder: responder, runbookCommands: ["/runbook"], incidentCommands: ["/incident"], desk: rig.desk, handled: handled,
+                search: SearchExecutor()
             ),
             interactions: InteractionsController(responder: responder, desk: rig.desk, slack: SlackWebAPI(client: .shared), handled: handled),
             events: SlackEventsController(
                 responder: responder, poster: LiveTransport(slack: nil, pagerDuty: nil, console: console, times: console.times),
-                handled: handled
+                handled: handled, search: SearchExecutor()
             ),
             handled: handled
         )
