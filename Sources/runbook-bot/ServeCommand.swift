@@ -38,8 +38,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("unknown log level '\(levelName)'")
         }
+        // Lines go out from a writer thread, so no request waits for the terminal or a pipe.
+        let output = LogWriter()
+        defer { output.close() }
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = BufferedLogHandler(label: label, writer: output)
             handler.logLevel = level
             return handler
         }

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+
+/// A swift-log handler writing one plain line per entry through a `LogWriter`:
+/// `2026-11-29T02:14:07.123Z info runbook-bot: slash command handled channel=C1 command=/runbook`.
+/// Metadata is sorted by key, so the same entry always reads the same.
+public struct BufferedLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let writer: LogWriter
+
+    public init(label: String, writer: LogWriter) {
+        self.label = label
+        self.writer = writer
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        writer.append(LogLine.render(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date()))
+    }
+}
+
+/// The text of one log line.
+enum LogLine {
+    static func render(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, at date: Date) -> [UInt8] {
+        var line = timestamp(date)
+        line += " \(level) \(label): \(message)"
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            line += " \(key)=\(value)"
+        }
+        line += "\n"
+        return Array(line.utf8)
+    }
+
+    /// ISO 8601 in UTC with milliseconds, from the calendar arithmetic alone (no locale,
+    /// no time-zone database, no C formatting).
+    static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (year, month, day) = civilDate(daysSinceEpoch: Int(days))
+        let seconds = Int(dayMilliseconds / 1000)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let millis = Int(dayMilliseconds % 1000)
+        let fraction = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
+        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)Z"
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
