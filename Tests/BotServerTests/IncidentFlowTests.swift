@@ -254,7 +254,7 @@ struct IncidentFlowTests {
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
                 return String(buffer: response.body)
             }
-            #expect(page.contains("1 open incident — major impact"))
+            #expect(page.contains("1 open incident — partial outage"))
             // The public name is the system's title and an impact word, never the internal title.
             #expect(page.contains("Fast pipeline"))
             #expect(page.contains("Partial outage"))

@@ -42,8 +42,9 @@ struct StatusPageView {
         let incidents = count == 1 ? "1 open incident" : "\(count) open incidents"
         switch status.open.first?.severity {
         case nil: (bannerTone, bannerText) = ("ok", "All systems operational")
-        case .critical, .sev1: (bannerTone, bannerText) = ("bad", "\(incidents) — major impact")
-        case .sev2, .sev3, .sev4: (bannerTone, bannerText) = ("warn", incidents)
+        // The worst open incident's impact word, as its card says it.
+        case .critical, .sev1: (bannerTone, bannerText) = ("bad", "\(incidents) — \(status.open[0].impact.lowercased())")
+        case .sev2, .sev3, .sev4: (bannerTone, bannerText) = ("warn", "\(incidents) — \(status.open[0].impact.lowercased())")
         }
         hasOpen = count > 0
         open = status.open.map { incident in
