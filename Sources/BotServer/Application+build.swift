@@ -54,16 +54,21 @@ public func buildApplication(
     let responder = RunbookResponder(library: configuration.library)
     let handled = HandledOnce(store: store, clock: clock, logger: logger)
     let search = SearchExecutor()
+    let metrics = BotMetrics()
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics
     )
     let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled)
     let events = SlackEventsController(responder: responder, poster: transport, handled: handled, search: search)
 
     let router = Router(context: BotRequestContext.self)
+    router.middlewares.add(MetricsMiddleware(metrics: metrics))
     router.middlewares.add(ErrorLoggingMiddleware())
     HealthController(library: configuration.library).addRoutes(to: router)
+    ObservabilityController(
+        store: store, clock: clock, metrics: metrics, storeKind: store is SQLiteIncidentStore ? "sqlite" : "other"
+    ).addRoutes(to: router)
     StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
@@ -78,13 +83,15 @@ public func buildApplication(
 
     // Shut down last (services stop in reverse order), after the sender's in-flight deliveries.
     var services: [any Service] = [HTTPClientService(client: httpClient)]
-    services.append(EscalationScheduler(store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger))
-    services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger))
+    services.append(EscalationScheduler(
+        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics
+    ))
+    services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {
         services.append(SocketModeService(
             api: slackAPI, appToken: appToken,
             dispatcher: EnvelopeDispatcher(commands: commands, interactions: interactions, events: events, handled: handled),
-            clock: clock, logger: logger, pingInterval: configuration.slack.pingInterval
+            clock: clock, logger: logger, pingInterval: configuration.slack.pingInterval, metrics: metrics
         ))
     }
     let (seconds, attoseconds) = configuration.requestTimeout.components

@@ -16,6 +16,7 @@ struct SlashCommandController: Sendable {
     /// even after a restart.
     let handled: HandledOnce
     let search: SearchExecutor
+    var metrics: BotMetrics?
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -63,8 +64,12 @@ struct SlashCommandController: Sendable {
         let reply: ByteBuffer
         var entry = "-"
         var found = "unknown command"
+        var verb = "unknown"
         if runbookCommands.contains(payload.command) {
+            verb = "lookup"
+            let started = ContinuousClock.now
             let answer = responder.answer(RunbookCommand(text: payload.text))
+            metrics?.lookup(took: ContinuousClock.now - started)
             reply = replies.reply(for: answer.identity) {
                 let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
                 var card = answer.card()
@@ -74,12 +79,14 @@ struct SlashCommandController: Sendable {
             entry = answer.entry?.description ?? "-"
             found = "\(answer.found)"
         } else if incidentCommands.contains(payload.command) {
+            let command = IncidentCommand(text: payload.text)
+            verb = "\(command.verb)"
             if let replayKey, !(await handled.firstTime("signature:\(replayKey)")) {
                 let card = Card(title: "This /incident request was already handled; nothing changed.")
                 reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
                 found = "repeated"
             } else {
-                let result = await desk.handle(IncidentCommand(text: payload.text), actor: payload.userID, channel: payload.channelID ?? "")
+                let result = await desk.handle(command, actor: payload.userID, channel: payload.channelID ?? "")
                 reply = Self.encode(CardRenderer.message(for: result.card, responseType: .ephemeral))
                 entry = result.incidentID ?? "-"
                 found = result.succeeded ? "done" : "refused"
@@ -88,6 +95,7 @@ struct SlashCommandController: Sendable {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
             reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
         }
+        metrics?.command(verb: verb, outcome: found == "true" ? "found" : (found == "false" ? "not_found" : found.replacingOccurrences(of: " ", with: "_")))
         logger.info("slash command handled", metadata: [
             "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
             "entry": "\(entry)", "found": "\(found)",

@@ -141,9 +141,25 @@ public protocol IncidentStore: Sendable {
     /// across restarts (and, on a shared database, across replicas).
     func firstSighting(_ key: String, at now: Timestamp, keepFor: Duration) async throws -> Bool
 
+    /// Each queue's pending messages: how many, and when the oldest was made.
+    func outboxQueues() async throws -> [OutboxQueueState]
+
     /// Rows that could not be read, set aside so everything else keeps running; only those
     /// of `channel` when given.
     func damagedIncidents(channel: String?) async throws -> [DamagedRecord]
+}
+
+/// How far behind one outbox queue is.
+public struct OutboxQueueState: Hashable, Sendable {
+    public var queue: String
+    public var depth: Int
+    public var oldest: Timestamp
+
+    public init(queue: String, depth: Int, oldest: Timestamp) {
+        self.queue = queue
+        self.depth = depth
+        self.oldest = oldest
+    }
 }
 
 /// Thrown when an incident's stored record cannot be read; the store has set it aside.

@@ -29,6 +29,15 @@ extension SQLiteIncidentStore {
         return try await decoded(rows) { try $0.message() }
     }
 
+    public func outboxQueues() async throws -> [OutboxQueueState] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT queue, COUNT(*), MIN(created_at) FROM outbox
+                WHERE status = 'pending' AND damaged IS NULL GROUP BY queue ORDER BY queue
+                """).map { OutboxQueueState(queue: $0[0], depth: $0[1], oldest: Timestamp(milliseconds: $0[2])) }
+        }
+    }
+
     public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
         // Over queue heads only: a later row of a waiting queue cannot go before its head.
         try await database.read { db in

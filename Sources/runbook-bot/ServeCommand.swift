@@ -38,11 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("unknown log level '\(levelName)'")
         }
+        let formatName = value("log.format") ?? "text"
+        guard let format = BufferedLogHandler.Format(rawValue: formatName.lowercased()) else {
+            throw ValidationError("unknown log format '\(formatName)': use text or json")
+        }
         // Lines go out from a writer thread, so no request waits for the terminal or a pipe.
         let output = LogWriter()
         defer { output.close() }
         LoggingSystem.bootstrap { label in
-            var handler = BufferedLogHandler(label: label, writer: output)
+            var handler = BufferedLogHandler(label: label, writer: output, format: format)
             handler.logLevel = level
             return handler
         }

@@ -54,6 +54,26 @@ struct LogWriterTests {
         #expect(abs(parsed.timeIntervalSinceNow) < 60)
     }
 
+    @Test func jsonLinesAreOneObjectEach() async throws {
+        let pipe = Pipe()
+        let reader = Task.detached { pipe.readAll() }
+        let writer = LogWriter(descriptor: pipe.write)
+        let logger = Logger(label: "runbook-bot") { BufferedLogHandler(label: $0, writer: writer, format: .json) }
+        logger.info("slash command handled", metadata: ["text": "quote \" and\nnewline", "message": "shadowed"])
+        logger.error("outbox: store failed")
+        writer.close()
+        close(pipe.write)
+        let lines = await reader.value.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String])
+        #expect(first["message"] == "slash command handled")
+        #expect(first["level"] == "info" && first["label"] == "runbook-bot")
+        #expect(first["text"] == "quote \" and\nnewline")
+        #expect(first["time"].flatMap(ISO8601DateFormatter.withMilliseconds.date(from:)) != nil)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: String])
+        #expect(second["level"] == "error")
+    }
+
     @Test func timestampsAreUTCWithMilliseconds() {
         for seconds in [0.0, 951_782_400.5, 1_780_000_000.123, 4_102_444_799.999, -86_400.0] {
             let date = Date(timeIntervalSince1970: seconds)

@@ -58,6 +58,7 @@ final class TimingStore: IncidentStore {
     func firstSighting(_ key: String, at now: Timestamp, keepFor: Duration) async throws -> Bool {
         try await base.firstSighting(key, at: now, keepFor: keepFor)
     }
+    func outboxQueues() async throws -> [OutboxQueueState] { try await base.outboxQueues() }
     func damagedIncidents(channel: String?) async throws -> [DamagedRecord] { try await base.damagedIncidents(channel: channel) }
     func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
         try await base.markFailed(message, error: error, at: at)

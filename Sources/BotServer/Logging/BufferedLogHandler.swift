@@ -1,19 +1,27 @@
 import Foundation
 import Logging
 
-/// A swift-log handler writing one plain line per entry through a `LogWriter`:
-/// `2026-11-29T02:14:07.123Z info runbook-bot: slash command handled channel=C1 command=/runbook`.
+/// A swift-log handler writing one line per entry through a `LogWriter`, as text —
+/// `2026-11-29T02:14:07.123Z info runbook-bot: slash command handled channel=C1 command=/runbook`
+/// — or as one JSON object (`LOG_FORMAT=json`) for a log collector:
+/// `{"channel":"C1","command":"/runbook","label":"runbook-bot","level":"info","message":"…","time":"…"}`.
 /// Metadata is sorted by key, so the same entry always reads the same.
 public struct BufferedLogHandler: LogHandler {
+    public enum Format: String, Sendable {
+        case text, json
+    }
+
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let writer: LogWriter
+    private let format: Format
 
-    public init(label: String, writer: LogWriter) {
+    public init(label: String, writer: LogWriter, format: Format = .text) {
         self.label = label
         self.writer = writer
+        self.format = format
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -25,7 +33,11 @@ public struct BufferedLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        writer.append(LogLine.render(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date()))
+        let line = switch format {
+        case .text: LogLine.render(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())
+        case .json: LogLine.json(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())
+        }
+        writer.append(line)
     }
 }
 
@@ -39,6 +51,19 @@ enum LogLine {
         }
         line += "\n"
         return Array(line.utf8)
+    }
+
+    /// One JSON object: the entry's metadata as string fields beside `time`, `level`,
+    /// `label` and `message` (which win over metadata of the same name).
+    static func json(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, at date: Date) -> [UInt8] {
+        var fields = metadata.mapValues { "\($0)" }
+        fields["time"] = timestamp(date)
+        fields["level"] = "\(level)"
+        fields["label"] = label
+        fields["message"] = message
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(fields)).map(Array.init) ?? Array(#"{"message":"unencodable log entry"}"#.utf8)) + [10]
     }
 
     /// ISO 8601 in UTC with milliseconds, from the calendar arithmetic alone (no locale,

@@ -1,6 +1,7 @@
 import Incidents
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Fires escalations and reminders when they are due. It sleeps until the earliest deadline
 /// in the store, and is woken early when a change may have moved that deadline. Each firing
@@ -15,6 +16,7 @@ struct EscalationScheduler: Service {
     let logger: Logger
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
+    var metrics: BotMetrics?
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -38,11 +40,14 @@ struct EscalationScheduler: Service {
         var fired = false
         for id in try await store.dueIncidents(at: now) {
             let routing = routing
+            let dueAt = Mutex<Timestamp?>(nil)
             let result = try await store.update(id) { incident in
-                EscalationPlanner.due(incident, at: now).map(routing.change(for:))
+                dueAt.withLock { $0 = EscalationPlanner.nextDeadline(incident) }
+                return EscalationPlanner.due(incident, at: now).map(routing.change(for:))
             }
             guard let change = result.saved else { continue }
             fired = true
+            if let due = dueAt.withLock({ $0 }) { metrics?.escalation(lateness: due.duration(until: clock.now())) }
             let deadline = EscalationPlanner.nextDeadline(change.transition.incident).map { "\($0.milliseconds)" } ?? "none"
             logger.info("scheduler: fired", metadata: [
                 "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",

@@ -18,6 +18,7 @@ struct OutboxSender: Service {
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
     let unrecorded = UnrecordedOutcomes()
+    var metrics: BotMetrics?
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -101,6 +102,9 @@ struct OutboxSender: Service {
 
     private func record(_ outcome: DeliveryOutcome, of message: OutboxMessage) async throws {
         let now = clock.now()
+        if let kind = outcome.errorKind {
+            metrics?.deliveryError(service: String(message.queue.prefix { $0 != ":" }), kind: kind)
+        }
         switch outcome {
         case .delivered(let messageID):
             try await store.markDelivered(message, threadTS: messageID, at: now)
@@ -129,4 +133,16 @@ struct OutboxSender: Service {
 
 extension OutboxSender: CustomStringConvertible {
     var description: String { "OutboxSender" }
+}
+
+extension DeliveryOutcome {
+    /// The metrics label for an outcome that is not a delivery.
+    var errorKind: String? {
+        switch self {
+        case .delivered: nil
+        case .retry(let after, _): after == nil ? "retryable" : "rate_limited"
+        case .failed: "final"
+        case .misconfigured: "misconfigured"
+        }
+    }
 }

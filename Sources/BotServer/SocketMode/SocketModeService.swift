@@ -21,6 +21,7 @@ struct SocketModeService: Service {
     let logger: Logger
     var pingInterval: Duration = .seconds(10)
     var backoff = Backoff.reconnect
+    var metrics: BotMetrics?
 
     /// Why a connection could not be opened.
     enum OpenFailure: Error, CustomStringConvertible {
@@ -88,6 +89,7 @@ struct SocketModeService: Service {
 
     /// Opens (retrying as long as it takes) and runs one connection, reporting what happens.
     private func connection(_ id: Int, events: AsyncStream<Event>.Continuation) async {
+        if id > 0 { metrics?.socketModeReconnect() }
         var failures = 0
         while !Task.isCancelled {
             do {

@@ -1,0 +1,102 @@
+import Incidents
+import Metrics
+import Prometheus
+import Synchronization
+
+/// What `/metrics` reports, in Prometheus's text format. Labels are bounded sets — routes,
+/// verbs, outcomes, services, queue names (one per chat channel) — never incident or user
+/// ids. Instruments are made on this registry's own factory, not the process-wide metrics
+/// system, so every application (and every test) counts on its own.
+public final class BotMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+
+    public init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latencyBuckets: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        ]
+        let latenessBuckets: [Duration] = [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(30),
+        ]
+        factory.durationHistogramBuckets = [
+            "runbook_lookup_duration_seconds": latencyBuckets,
+            "runbook_escalation_lateness_seconds": latenessBuckets,
+        ]
+        self.factory = factory
+    }
+
+    // MARK: Counted as they happen
+
+    /// One HTTP request answered. `route` is one of the bot's routes or "other".
+    func request(route: String, status: Int) {
+        Counter(label: "runbook_http_requests_total", dimensions: [("route", route), ("status", "\(status)")], factory: factory).increment()
+    }
+
+    /// One slash command: `verb` is `lookup` for `/runbook`, the `/incident` verb otherwise.
+    func command(verb: String, outcome: String) {
+        Counter(label: "runbook_commands_total", dimensions: [("verb", verb), ("outcome", outcome)], factory: factory).increment()
+    }
+
+    func lookup(took duration: Duration) {
+        Timer(label: "runbook_lookup_duration_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// From an escalation's deadline to the commit of its transaction.
+    func escalation(lateness: Duration) {
+        Timer(label: "runbook_escalation_lateness_seconds", factory: factory).recordNanoseconds(max(0, lateness.nanoseconds))
+    }
+
+    /// A delivery Slack or PagerDuty did not accept; `kind` is rate_limited, retryable,
+    /// final or misconfigured.
+    func deliveryError(service: String, kind: String) {
+        Counter(label: "runbook_delivery_errors_total", dimensions: [("service", service), ("kind", kind)], factory: factory).increment()
+    }
+
+    func socketModeReconnect() {
+        Counter(label: "runbook_socket_mode_reconnects_total", factory: factory).increment()
+    }
+
+    // MARK: Read at each scrape
+
+    /// The store's state now: outbox depth and oldest message per queue, the most overdue
+    /// escalation, and the store kind.
+    func refresh(queues: [OutboxQueueState], overdue: Duration, now: Timestamp, storeKind: String) {
+        for queue in queues {
+            Gauge(label: "runbook_outbox_depth", dimensions: [("queue", queue.queue)], factory: factory).record(queue.depth)
+            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: [("queue", queue.queue)], factory: factory)
+                .record(Double(queue.oldest.duration(until: now).nanoseconds) / 1e9)
+        }
+        // A queue that has drained reads 0 rather than its last depth.
+        let current = Set(queues.map(\.queue))
+        let drained = seenQueues.withLock { seen -> [String] in
+            let drained = seen.subtracting(current)
+            seen = seen.union(current)
+            return Array(drained)
+        }
+        for queue in drained {
+            Gauge(label: "runbook_outbox_depth", dimensions: [("queue", queue)], factory: factory).record(0)
+            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: [("queue", queue)], factory: factory).record(0)
+        }
+        Gauge(label: "runbook_escalation_most_overdue_seconds", factory: factory).record(Double(overdue.nanoseconds) / 1e9)
+        Gauge(label: "runbook_store_info", dimensions: [("kind", storeKind)], factory: factory).record(1)
+    }
+
+    private let seenQueues = Mutex<Set<String>>([])
+
+    /// The text exposition.
+    func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
