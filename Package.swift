@@ -101,6 +101,7 @@ let package = Package(
             name: "runbook-bot",
             dependencies: [
                 "BotServer",
+                "Storage",
                 "RunbookModel",
                 "Incidents",
                 "Slack",

@@ -21,7 +21,12 @@ public struct TimeFormatter: Sendable {
 
     /// `12m` since `start`, for "open for …".
     public static func elapsed(from start: Timestamp, to end: Timestamp) -> String {
-        let seconds = max(0, Int((end.milliseconds - start.milliseconds) / 1000))
+        elapsed(start.duration(until: end))
+    }
+
+    /// `45s`, `12m`, `2h5m`.
+    public static func elapsed(_ duration: Duration) -> String {
+        let seconds = max(0, Int(duration.components.seconds))
         if seconds < 60 { return "\(seconds)s" }
         let minutes = seconds / 60
         if minutes < 60 { return "\(minutes)m" }
