@@ -22,7 +22,7 @@ public struct Postmortem: Sendable {
 
     public func card(times: TimeFormatter, now: Timestamp) -> Card {
         var sections = [summary(times: times, now: now)]
-        sections.append(Card.Section("Timeline", timeline.map { .text("\(times.format($0.at)) · \(actor: $0.actor) · \($0.text)") }))
+        sections.append(Card.Section("Timeline", timeline.map { .bullet("\(times.format($0.at)) · \(actor: $0.actor) · \($0.text)") }))
         sections.append(escalations(times: times))
         if !runs.isEmpty { sections.append(Card.Section("Procedure runs", runs.flatMap(runItems))) }
         sections.append(updates(times: times))
@@ -61,7 +61,7 @@ public struct Postmortem: Sendable {
         var items: [Card.Item] = reached.map { level in
             .bullet("Level \(level.level) (\(level.name)): \(level.targets.map(\.name).joined(separator: ", "))")
         }
-        items += timeline.filter { $0.kind == .escalated || $0.kind == .paged }.map { .text("\(times.format($0.at)) · \($0.text)") }
+        items += timeline.filter { $0.kind == .escalated || $0.kind == .paged }.map { .bullet("\(times.format($0.at)) · \($0.text)") }
         return Card.Section("Escalation (\(incident.levelsReached) of \(incident.policy.levels.count) levels reached)", items)
     }
 
