@@ -148,7 +148,11 @@ public final class SQLiteIncidentStore: IncidentStore {
             try TimelineRow.fetchAll(db, sql: """
                 SELECT timeline.* FROM timeline JOIN incident ON incident.number = timeline.incident_number
                 WHERE incident.id = ? ORDER BY timeline.id
-                """, arguments: [id]).map { try $0.entry() }
+                """, arguments: [id]).map { row in
+                    // A line of a kind this binary does not know (written by a newer one) is
+                    // shown as it was written rather than failing the whole timeline.
+                    (try? row.entry()) ?? TimelineEntry(at: Timestamp(milliseconds: row.at), actor: row.actor, kind: .update, text: row.text)
+                }
         }
     }
 
