@@ -4,7 +4,7 @@ import RunbookModel
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check the runbooks: every error and staleness warning, with file, line and field."
+        abstract: "Check the runbooks and on-call rotations: every error and warning, with file, line and field."
     )
 
     @OptionGroup var config: ConfigOptions
@@ -17,6 +17,9 @@ struct ValidateCommand: ParsableCommand {
         if let library = result.library {
             for runbook in library.runbooks {
                 print("\(runbook.sourceFile): \(runbook.system.id): \(runbook.failureModes.count) failure modes, \(runbook.procedures.count) procedures, \(runbook.dependencies.count) dependencies, \(runbook.escalation.levels.count) escalation levels, \(runbook.contacts.count) contacts")
+            }
+            for rotation in library.rotations {
+                print("rotation \(rotation.id): \(rotation.summary)")
             }
         }
         print("\(errors) error(s), \(warnings) warning(s)")

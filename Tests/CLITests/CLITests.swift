@@ -76,6 +76,7 @@ struct CLITests {
         let run = try Self.run(["validate", "--config", Self.sampleConfig])
         #expect(run.status == 0)
         #expect(run.output.contains("invoice-pipeline: 2 failure modes, 1 procedures, 4 dependencies, 3 escalation levels, 7 contacts"))
+        #expect(run.output.contains("rotation invoice-oncall: 1w shifts, Monday 09:00 Europe/London, from 2026-04-20, 2 participants, 0 overrides"))
         #expect(run.output.contains("0 error(s)"))
     }
 

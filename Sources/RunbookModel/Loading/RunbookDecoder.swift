@@ -50,7 +50,7 @@ final class RunbookDecoder {
     // MARK: Sections
 
     private func systemInfo(_ map: MappingReader) -> SystemInfo? {
-        let id = identifier(map, "id")
+        let id = map.identifier("id")
         let title = map.string("title")
         let aliases = map.strings("aliases")
         let version = map.string("version", required: false)
@@ -90,7 +90,7 @@ final class RunbookDecoder {
             "id", "name", "aliases", "used_for", "how_it_fails", "impact", "detection",
             "fallback", "mitigation", "prevention", "failure_modes", "contact",
         ]) else { return nil }
-        let id = identifier(map, "id")
+        let id = map.identifier("id")
         let name = map.string("name")
         let aliases = map.strings("aliases")
         let usedFor = map.string("used_for")
@@ -121,7 +121,7 @@ final class RunbookDecoder {
             "id", "title", "aliases", "severity", "severity_reason", "detection", "causes",
             "customer_impact", "immediate_actions", "escalate_to", "procedures", "dependencies",
         ]) else { return nil }
-        let id = identifier(map, "id")
+        let id = map.identifier("id")
         let title = map.string("title")
         let aliases = map.strings("aliases")
         let severity = map.choice("severity", as: Severity.self)
@@ -170,7 +170,7 @@ final class RunbookDecoder {
         guard let map = reader.mapping(node, at: path, allowedKeys: [
             "id", "title", "aliases", "assumptions", "steps", "failure_modes",
         ]) else { return nil }
-        let id = identifier(map, "id")
+        let id = map.identifier("id")
         let title = map.string("title")
         let aliases = map.strings("aliases")
         let assumptions = map.strings("assumptions")
@@ -253,9 +253,9 @@ final class RunbookDecoder {
 
     private func contact(_ node: Node, _ path: FieldPath) -> Contact? {
         guard let map = reader.mapping(node, at: path, allowedKeys: [
-            "id", "name", "role", "email", "slack", "pagerduty", "external", "notes", "updated",
+            "id", "name", "role", "email", "slack", "pagerduty", "external", "rotation", "notes", "updated",
         ]) else { return nil }
-        let id = identifier(map, "id")
+        let id = map.identifier("id")
         let name = map.string("name")
         let role = map.string("role", required: false)
         let email = map.string("email", required: false)
@@ -281,15 +281,18 @@ final class RunbookDecoder {
                 )
             }
         let external = map.string("external", required: false)
+        // Whoever is on call in that rotation (oncall.yaml) is reached, besides any fixed details.
+        let rotation = map.string("rotation", required: false)
         let notes = map.strings("notes")
         let updated = map.date("updated")
-        if map.values["id"] != nil, email == nil, map.values["slack"] == nil, pagerDuty == nil, external == nil {
-            reader.error("say how to reach this contact: give email, slack, pagerduty or external", at: path, mark: map.mark)
+        if map.values["id"] != nil, email == nil, map.values["slack"] == nil, pagerDuty == nil, external == nil,
+           map.values["rotation"] == nil {
+            reader.error("say how to reach this contact: give email, slack, pagerduty, external or rotation", at: path, mark: map.mark)
         }
         guard let id, let name, let updated else { return nil }
         return Contact(
             id: id, name: name, role: role, email: email, slack: slack, pagerDuty: pagerDuty,
-            external: external, notes: notes, updated: updated
+            external: external, rotation: rotation, notes: notes, updated: updated
         )
     }
 
@@ -315,18 +318,6 @@ final class RunbookDecoder {
             }
         }
         return result
-    }
-
-    /// Ids are lowercase words joined by hyphens, so they read well in commands and links.
-    private func identifier(_ map: MappingReader, _ key: String) -> String? {
-        guard let id = map.string(key) else { return nil }
-        let valid = id.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
-        guard valid, id.first != "-", id.last != "-" else {
-            reader.error("'\(id)' is not a valid id: use lowercase letters, digits and hyphens", at: map.path.appending(key))
-            return nil
-        }
-        return id
     }
 
     private static func looksLikeEmail(_ text: String) -> Bool {

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// Reads every runbook in `bot-config/runbooks/` and reports all problems at once.
+/// Reads every runbook in `bot-config/runbooks/`, and the rotations in `oncall.yaml` when
+/// there is one, and reports all problems at once.
 public enum RunbookLoader {
     public struct Result: Sendable {
         /// Nil when any error was found: the bot never serves a half-valid runbook.
@@ -11,7 +12,7 @@ public enum RunbookLoader {
         public var settings = BotSettings()
     }
 
-    /// Loads `<configDirectory>/runbooks/*.yaml`.
+    /// Loads `<configDirectory>/runbooks/*.yaml`, `oncall.yaml` and `bot.yaml`.
     public static func load(configDirectory: String, today: CalendarDate) -> Result {
         let directory = (configDirectory as NSString).appendingPathComponent("runbooks")
         let fileManager = FileManager.default
@@ -34,7 +35,11 @@ public enum RunbookLoader {
             let path = (directory as NSString).appendingPathComponent(name)
             return (path, fileManager.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) })
         }
-        var result = load(documents: documents, today: today)
+        let onCallPath = (configDirectory as NSString).appendingPathComponent(OnCallLoader.fileName)
+        let onCall = fileManager.fileExists(atPath: onCallPath)
+            ? (file: onCallPath, text: fileManager.contents(atPath: onCallPath).flatMap { String(data: $0, encoding: .utf8) })
+            : nil
+        var result = load(documents: documents, onCall: onCall, today: today)
         let settingsPath = (configDirectory as NSString).appendingPathComponent("bot.yaml")
         if fileManager.fileExists(atPath: settingsPath) {
             let text = fileManager.contents(atPath: settingsPath).flatMap { String(data: $0, encoding: .utf8) }
@@ -65,7 +70,7 @@ public enum RunbookLoader {
     }
 
     /// The document's root node (nil for an empty file), or the one problem that stops reading it.
-    private static func parse(file: String, text: String?) -> Swift.Result<Node?, Diagnostic> {
+    static func parse(file: String, text: String?) -> Swift.Result<Node?, Diagnostic> {
         func problem(_ message: String, line: Int? = nil, column: Int? = nil) -> Swift.Result<Node?, Diagnostic> {
             .failure(Diagnostic(level: .error, file: file, line: line, column: column, path: "", message: message))
         }
@@ -81,13 +86,27 @@ public enum RunbookLoader {
 
     /// Loads runbooks from in-memory documents; `text` nil means the file could not be read as UTF-8.
     public static func load(documents: [(file: String, text: String?)], today: CalendarDate) -> Result {
+        load(documents: documents, onCall: nil, today: today)
+    }
+
+    /// Loads runbooks and, when given, the rotations of `oncall.yaml` from in-memory documents.
+    /// The two refer to each other: contacts name rotations, rotations name contacts.
+    public static func load(
+        documents: [(file: String, text: String?)], onCall: (file: String, text: String?)?, today: CalendarDate
+    ) -> Result {
+        let onCallDocument = onCall.map { OnCallLoader.decode(file: $0.file, text: $0.text) }
         var runbooks: [Runbook] = []
         var diagnostics: [Diagnostic] = []
         var systemFiles: [String: String] = [:]
+        var contacts = KnownContacts()
         for document in documents {
-            let (runbook, problems) = loadDocument(file: document.file, text: document.text, today: today)
+            let (runbook, problems, contactIDs) = loadDocument(
+                file: document.file, text: document.text, today: today, rotations: onCallDocument?.names ?? .noFile
+            )
             diagnostics += problems
+            contacts.ids.formUnion(contactIDs)
             guard let runbook else { continue }
+            contacts.rotationContacts.formUnion(runbook.contacts.filter { $0.rotation != nil }.map(\.id))
             if let other = systemFiles[runbook.system.id] {
                 diagnostics.append(Diagnostic(
                     level: .error, file: document.file, path: "system.id",
@@ -98,25 +117,33 @@ public enum RunbookLoader {
             systemFiles[runbook.system.id] = document.file
             runbooks.append(runbook)
         }
-        let library = diagnostics.hasErrors ? nil : RunbookLibrary(runbooks: runbooks)
+        if let onCallDocument {
+            diagnostics += OnCallLoader.validate(onCallDocument, contacts: contacts, today: today)
+        }
+        let library = diagnostics.hasErrors
+            ? nil : RunbookLibrary(runbooks: runbooks, rotations: onCallDocument?.rotations ?? [])
         return Result(library: library, diagnostics: diagnostics)
     }
 
-    static func loadDocument(file: String, text: String?, today: CalendarDate) -> (Runbook?, [Diagnostic]) {
+    /// One runbook, its problems, and the contact ids it declares (even when it has errors).
+    static func loadDocument(
+        file: String, text: String?, today: CalendarDate, rotations: RotationNames
+    ) -> (Runbook?, [Diagnostic], contactIDs: [String]) {
         let root: Node
         switch parse(file: file, text: text) {
-        case .failure(let problem): return (nil, [problem])
-        case .success(nil): return (nil, [Diagnostic(level: .error, file: file, path: "", message: "the file is empty")])
+        case .failure(let problem): return (nil, [problem], [])
+        case .success(nil): return (nil, [Diagnostic(level: .error, file: file, path: "", message: "the file is empty")], [])
         case .success(let node?): root = node
         }
         let reader = YAMLReader(file: file)
         let decoder = RunbookDecoder(reader: reader)
         let runbook = decoder.decode(root)
         if let runbook {
-            RunbookValidator(runbook: runbook, decoder: decoder, today: today).validate()
+            RunbookValidator(runbook: runbook, decoder: decoder, today: today, rotations: rotations).validate()
         }
         let diagnostics = reader.diagnostics.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
-        return (diagnostics.hasErrors ? nil : runbook, diagnostics)
+        let contactIDs = (decoder.declaredIDs["contacts"] ?? []).map(\.id)
+        return (diagnostics.hasErrors ? nil : runbook, diagnostics, contactIDs)
     }
 }
 

@@ -7,6 +7,8 @@ struct RunbookValidator {
     let runbook: Runbook
     let decoder: RunbookDecoder
     let today: CalendarDate
+    /// What a contact's `rotation:` may name.
+    var rotations: RotationNames = .noFile
 
     private var reader: YAMLReader { decoder.reader }
 
@@ -63,6 +65,7 @@ struct RunbookValidator {
             }
         }
         validateEscalation(contactIDs: contactIDs, check: checkAll)
+        validateRotations(check: check)
         warnWhenStale()
     }
 
@@ -101,6 +104,24 @@ struct RunbookValidator {
                 }
             }
             check(critical.notify, contactIDs, "contact", path.appending("notify"))
+        }
+    }
+
+    /// A contact's `rotation:` must name a rotation in `oncall.yaml`; without that file it
+    /// cannot be resolved, which is worth a warning but not a refusal to load.
+    private func validateRotations(check: (_ id: String?, _ known: Set<String>, _ kind: String, _ path: FieldPath) -> Void) {
+        for (index, contact) in runbook.contacts.enumerated() {
+            guard let rotation = contact.rotation else { continue }
+            let path = path("contacts", index).appending("rotation")
+            switch rotations {
+            case .noFile:
+                reader.warning(
+                    "names rotation '\(rotation)', but there is no \(OnCallLoader.fileName) to define it; the contact's other details are used",
+                    at: path
+                )
+            case .unknown: break
+            case .declared(let ids): check(rotation, ids, "rotation", path)
+            }
         }
     }
 

@@ -151,6 +151,18 @@ struct MappingReader {
         return items
     }
 
+    /// Ids are lowercase words joined by hyphens, so they read well in commands and links.
+    func identifier(_ key: String) -> String? {
+        guard let id = string(key) else { return nil }
+        let valid = id.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+        guard valid, id.first != "-", id.last != "-" else {
+            reader.error("'\(id)' is not a valid id: use lowercase letters, digits and hyphens", at: path.appending(key))
+            return nil
+        }
+        return id
+    }
+
     func duration(_ key: String, required: Bool = true) -> RunbookDuration? {
         guard let text = string(key, required: required) else { return nil }
         guard let duration = RunbookDuration(parsing: text) else {

@@ -88,13 +88,16 @@ public struct Contact: Sendable {
     public var pagerDuty: PagerDutyTarget?
     /// Anything else: vendor support plans, phone trees.
     public var external: String?
+    /// The id of a rotation in `oncall.yaml`: whoever is on call there is this contact too.
+    public var rotation: String?
     public var notes: [String]
     /// When these details were last checked ("update it monthly").
     public var updated: CalendarDate
 
     public init(
         id: String, name: String, role: String? = nil, email: String? = nil, slack: ChatAddress? = nil,
-        pagerDuty: PagerDutyTarget? = nil, external: String? = nil, notes: [String] = [], updated: CalendarDate
+        pagerDuty: PagerDutyTarget? = nil, external: String? = nil, rotation: String? = nil, notes: [String] = [],
+        updated: CalendarDate
     ) {
         self.id = id
         self.name = name
@@ -103,6 +106,7 @@ public struct Contact: Sendable {
         self.slack = slack
         self.pagerDuty = pagerDuty
         self.external = external
+        self.rotation = rotation
         self.notes = notes
         self.updated = updated
     }

@@ -1,11 +1,15 @@
-/// Every loaded runbook, and the search index built over them once at load time.
+/// Every loaded runbook, the on-call rotations, and the search index built over the
+/// runbooks once at load time.
 public struct RunbookLibrary: Sendable {
     public let runbooks: [Runbook]
     public let index: SearchIndex
+    /// From `oncall.yaml`, in file order; empty without one.
+    public let rotations: [Rotation]
 
-    public init(runbooks: [Runbook]) {
+    public init(runbooks: [Runbook], rotations: [Rotation] = []) {
         self.runbooks = runbooks.sorted { $0.system.id < $1.system.id }
         self.index = SearchIndex(runbooks: self.runbooks)
+        self.rotations = rotations
     }
 
     public func runbook(_ systemID: String) -> Runbook? {
