@@ -32,27 +32,12 @@ extension IncidentFlowTests {
         user == "admin" || (["own", "thread"].contains(place) && user == "listed")
     }
 
-    @Test func slashCommandsObeyChannelOwnershipAndLists() async throws {
-        try await withBot(settings: Self.ownership) { bot in
-            try await bot.send("/incident", "declare lambda timeout", user: "U0LISTED")
-            for (place, channel) in Self.places.sorted(by: <) {
-                for (user, id) in Self.users.sorted(by: <) {
-                    let marker = "status from \(place) by \(user)"
-                    let reply = try Self.rendered(await bot.message("/incident", "update INC-1 \(marker)", user: id, channel: channel))
-                    let saved = try await bot.store.incident("INC-1")?.lastStatusText == marker
-                    #expect(saved == Self.accepted(place: place, user: user), "\(marker): \(reply)")
-                    if !["own", "thread"].contains(place), user != "admin" {
-                        #expect(reply.contains("INC-1 belongs to <#C123>"), "\(marker): \(reply)")
-                        let shown = try Self.rendered(await bot.message("/incident", "show INC-1", user: id, channel: channel))
-                        #expect(shown.contains("belongs to <#C123>") && !shown.contains("lambda timeout"), "\(place) \(user): \(shown)")
-                        let list = try await bot.send("/incident", "list", user: id, channel: channel)
-                        #expect(list.hasPrefix("No open incidents in this channel"))
-                    } else if user == "unlisted" {
-                        #expect(reply.contains("You are not allowed to post status updates"), "\(marker): \(reply)")
-                    }
-                }
+    @Test func theWholeMatrixOverSignedSlashCommands() async throws {
+        try await withBot(settings: PermissionMatrixDriver.settings) { bot in
+            let cases = try await PermissionMatrixDriver.run(store: bot.store) { text, user, channel in
+                try Self.rendered(await bot.message("/incident", text, user: user, channel: channel))
             }
-            #expect(try await bot.send("/incident", "list", user: "U0ADMIN", channel: "D0DM").hasPrefix("Open incidents (1)"))
+            #expect(cases == 96)
         }
     }
 
@@ -63,14 +48,14 @@ extension IncidentFlowTests {
 
     @Test func buttonsObeyChannelOwnershipAndLists() async throws {
         try await withBot(settings: Self.ownership) { bot in
-            func click(_ id: String, user: String, channel: String, thread: Bool) async throws {
+            func click(_ action: String, _ value: String, user: String, channel: String, thread: Bool) async throws {
                 let container = thread
                     ? #"{"type":"message","message_ts":"1700000000.000009","thread_ts":"1700000000.000001","channel_id":"\#(channel)"}"#
                     : #"{"type":"message","message_ts":"1700000000.000001","channel_id":"\#(channel)"}"#
                 let payload = """
                     {"type":"block_actions","user":{"id":"\(user)","username":"u"},"team":{"id":"T1"},"channel":{"id":"\(channel)","name":"x"},\
                     "container":\(container),"response_url":"\(bot.fake.responseURL)","trigger_id":"1.2.3",\
-                    "actions":[{"action_id":"incident_acknowledge","block_id":"b","type":"button","value":"\(id)","action_ts":"\(UUID().uuidString)"}]}
+                    "actions":[{"action_id":"\(action)","block_id":"b","type":"button","value":"\(value)","action_ts":"\(UUID().uuidString)"}]}
                     """
                 let body = FormBody.encode([("payload", payload)])
                 let headers = Fixture.signedHeaders(body: body, timestamp: bot.timestamp)
@@ -79,26 +64,30 @@ extension IncidentFlowTests {
                 }
             }
             var number = 0
-            for (place, channel) in Self.places.sorted(by: <) {
-                for (user, userID) in Self.users.sorted(by: <) {
-                    number += 1
-                    try await bot.send("/incident", "declare incident \(number)", user: "U0LISTED")
-                    let id = "INC-\(number)"
-                    let refusalsBefore = bot.fake.responses.count
-                    try await click(id, user: userID, channel: channel, thread: place == "thread")
-                    let accepted = Self.accepted(place: place, user: user)
-                    if accepted {
-                        #expect(await eventually { (try? await bot.store.incident(id))?.state == .acknowledged }, "\(place) \(user)")
-                    } else {
-                        // The refusal goes back to the one who clicked; the incident stays as it was.
-                        #expect(await eventually { bot.fake.responses.count > refusalsBefore }, "\(place) \(user)")
-                        #expect(try await bot.store.incident(id)?.state == .triggered, "\(place) \(user)")
+            // Every button the incident card carries, from every place, by every kind of user.
+            for (action, value) in [("incident_acknowledge", ""), ("incident_escalate", "@1"), ("incident_resolve", "")] {
+                for (place, channel) in Self.places.sorted(by: <) {
+                    for (user, userID) in Self.users.sorted(by: <) {
+                        number += 1
+                        try await bot.send("/incident", "declare incident \(number)", user: "U0LISTED")
+                        let id = "INC-\(number)"
+                        let before = try await bot.store.incident(id).map(PermissionMatrixDriver.decided)
+                        let refusalsBefore = bot.fake.responses.count
+                        try await click(action, id + value, user: userID, channel: channel, thread: place == "thread")
+                        if Self.accepted(place: place, user: user) {
+                            #expect(await eventually { (try? await bot.store.incident(id))?.map(PermissionMatrixDriver.decided) != before }, "\(action) \(place) \(user)")
+                        } else {
+                            // The refusal goes back to the one who clicked; the incident stays as it was.
+                            #expect(await eventually { bot.fake.responses.count > refusalsBefore }, "\(action) \(place) \(user)")
+                            #expect(try await bot.store.incident(id).map(PermissionMatrixDriver.decided) == before, "\(action) \(place) \(user)")
+                        }
                     }
                 }
             }
+            #expect(number == 36)
             let refusals = bot.fake.responses.map(\.raw).joined()
             #expect(refusals.contains("belongs to <#C123>"))
-            #expect(refusals.contains("not allowed to acknowledge"))
+            #expect(refusals.contains("not allowed to acknowledge") && refusals.contains("not allowed to escalate"))
         }
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import Incidents
 import RunbookModel
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -125,6 +126,33 @@ struct SocketModeTests {
             link.send(Self.click(envelope: "E6", actionID: "incident_resolve", value: "INC-1", user: "U0ADMIN", channel: "C0OTHER"))
             #expect(await eventually { (try? await store.incident("INC-1"))?.state == .resolved })
             #expect((try? await store.incident("INC-1"))??.lastStatusText == "admin from a DM")
+        }
+        await fake.stop()
+    }
+
+    @Test func theWholePermissionMatrixOverTheSocket() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-matrix-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        let (library, settings) = try FastRunbook.load(settings: PermissionMatrixDriver.settings)
+        var configuration = try Fixture.fastBot(fake: fake, directory: directory)
+        (configuration.library, configuration.settings) = (library, settings)
+        configuration.slack.appToken = "xapp-test"
+        let store = try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: SystemClock())
+        let app = try buildApplication(configuration, logger: LogRecorder().logger(), store: store)
+        try await app.test(.live) { _ in
+            #expect(await eventually { fake.socketLinks.count == 1 })
+            let link = fake.socketLinks[0]
+            let counter = Mutex(0)
+            let cases = try await PermissionMatrixDriver.run(store: store) { text, user, channel in
+                let envelope = "M\(counter.withLock { $0 += 1; return $0 })"
+                link.send(Self.slashCommand(envelope: envelope, command: "/incident", text: text, user: user, channel: channel))
+                _ = await eventually { !link.acknowledgements(of: envelope).isEmpty }
+                let payload = try #require(link.acknowledgements(of: envelope).first?["payload"] as? [String: Any])
+                return String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
+            }
+            #expect(cases == 96)
         }
         await fake.stop()
     }
