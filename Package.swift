@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Slack", targets: ["Slack"]),
         .library(name: "PagerDuty", targets: ["PagerDuty"]),
         .library(name: "BotServer", targets: ["BotServer"]),
+        .library(name: "Fuzzing", targets: ["Fuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -111,6 +112,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Generated inputs for every decoder of outside input, and the runner that times them.
+        .target(name: "Fuzzing", dependencies: ["RunbookModel", "Incidents", "Slack"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "RunbookModel", "Incidents", "Slack", "BotServer"]),
         .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
         .testTarget(
             name: "IncidentsTests",

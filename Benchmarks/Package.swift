@@ -25,5 +25,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Every decoder of outside input over generated inputs: 0 crashes and a time bound per input.
+        .executableTarget(
+            name: "runbook-fuzz",
+            dependencies: [.product(name: "Fuzzing", package: "runbook-bot")]
+        ),
     ]
 )

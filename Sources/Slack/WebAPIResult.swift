@@ -18,8 +18,9 @@ struct WebAPIEnvelope: Decodable {
     var error: String?
 }
 
-enum WebAPIClassifier {
-    static func classify<Body: Decodable & Sendable>(
+/// Public so that the fuzzer can hand it answers without a server in between.
+public enum WebAPIClassifier {
+    public static func classify<Body: Decodable & Sendable>(
         _ type: Body.Type, status: UInt, retryAfter: String?, body: Data
     ) -> WebAPIResult<Body> {
         if status == 429 { return .rateLimited(retryAfter: RetryAfter.parse(retryAfter)) }

@@ -1,3 +1,6 @@
+// libyaml as Yams builds it (its CYaml module): its events let aliases be counted before
+// anything is composed, which Yams' own API cannot do.
+import CYaml
 import Foundation
 import Yams
 
@@ -76,11 +79,74 @@ public enum RunbookLoader {
         }
         guard let text else { return problem("not readable as UTF-8 text") }
         do {
+            if text.utf8.contains(UInt8(ascii: "*")), aliasedValues(in: text) > maximumAliasedValues {
+                return problem("aliases repeat more than \(maximumAliasedValues) values; write the values out instead of nesting anchors")
+            }
             return .success(try Yams.compose(yaml: text))
         } catch let error as YamlError {
             return problem(error.summary.message, line: error.summary.mark?.line, column: error.summary.mark?.column)
         } catch {
             return problem("not valid YAML: \(error)")
+        }
+    }
+
+    /// Aliases may repeat this many values in all: far more than any runbook needs, far fewer
+    /// than the billions a few lines of nested anchors stand for.
+    static let maximumAliasedValues = 10_000
+
+    /// How many values the document's aliases repeat, counted from libyaml's events.
+    ///
+    /// Yams resolves an alias to the anchored node itself, so composing a "billion laughs" is
+    /// cheap, but it hashes each mapping key in full to find duplicates, and the decoder reads
+    /// an alias's value every time it is used: an alias bomb as a key ran for minutes. The
+    /// events are read once, each alias adding the size of what it names, and counting stops
+    /// past the limit: linear in the document, whatever its aliases stand for. A syntax error
+    /// ends the count where it is; composing the document reports it.
+    private static func aliasedValues(in text: String) -> Int {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return 0 }
+        defer { yaml_parser_delete(&parser) }
+        let cap = maximumAliasedValues + 1
+        var anchored: [String: Int] = [:]
+        // Values in each list or mapping still open; the document's top level at the bottom.
+        var open: [(values: Int, anchor: String?)] = [(0, nil)]
+        var repeated = 0
+        func name(_ anchor: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+            anchor.map { String(cString: $0) }
+        }
+        func add(_ values: Int) {
+            open[open.count - 1].values = min(cap, open[open.count - 1].values + values)
+        }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            while repeated < cap {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else { return repeated }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_ALIAS_EVENT:
+                    let values = name(event.data.alias.anchor).flatMap { anchored[$0] } ?? 1
+                    repeated = min(cap, repeated + values)
+                    add(values)
+                case YAML_SCALAR_EVENT:
+                    if let anchor = name(event.data.scalar.anchor) { anchored[anchor] = 1 }
+                    add(1)
+                case YAML_SEQUENCE_START_EVENT:
+                    open.append((1, name(event.data.sequence_start.anchor)))
+                case YAML_MAPPING_START_EVENT:
+                    open.append((1, name(event.data.mapping_start.anchor)))
+                case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                    let closed = open.removeLast()
+                    if let anchor = closed.anchor { anchored[anchor] = closed.values }
+                    add(closed.values)
+                case YAML_STREAM_END_EVENT:
+                    return repeated
+                default:
+                    break
+                }
+            }
+            return repeated
         }
     }
 

@@ -47,7 +47,12 @@ struct Vocabulary: Sendable {
         for (id, term) in terms.enumerated() {
             let bytes = Array(term.utf8)
             let typos = Self.allowedTypos(forLength: bytes.count)
-            guard typos > 0 else { continue }
+            // No longer query word is corrected, so no longer term can be a correction; its
+            // deletions, cubic in its length, would never be looked up. A 5,000-letter word in
+            // a runbook kept the index from being built for minutes.
+            guard typos > 0, bytes.count <= Self.longestCorrectableWord + Self.allowedTypos(forLength: Self.longestCorrectableWord) else {
+                continue
+            }
             Self.forEachDeletion(of: bytes, upTo: typos) { key in
                 let head = deletionHeads[key] ?? -1
                 // All of a term's deletions are added together, so a repeat is always at the head.
