@@ -63,7 +63,7 @@ struct SlashCommandController: Sendable {
     private func answer(_ payload: SlashCommandPayload, replayKey: String?, logger: Logger) async -> ByteBuffer {
         let reply: ByteBuffer
         var entry = "-"
-        var found = "unknown command"
+        var found = "unknown_command"
         var verb = "unknown"
         if runbookCommands.contains(payload.command) {
             verb = "lookup"
@@ -77,7 +77,7 @@ struct SlashCommandController: Sendable {
                 return Self.encode(CardRenderer.message(for: card, responseType: responseType, source: sourceHint(answer)))
             }
             entry = answer.entry?.description ?? "-"
-            found = "\(answer.found)"
+            found = answer.found ? "found" : "not_found"
         } else if incidentCommands.contains(payload.command) {
             let command = IncidentCommand(text: payload.text)
             verb = "\(command.verb)"
@@ -95,7 +95,7 @@ struct SlashCommandController: Sendable {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)
             reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
         }
-        metrics?.command(verb: verb, outcome: found == "true" ? "found" : (found == "false" ? "not_found" : found.replacingOccurrences(of: " ", with: "_")))
+        metrics?.command(verb: verb, outcome: found)
         logger.info("slash command handled", metadata: [
             "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
             "entry": "\(entry)", "found": "\(found)",

@@ -1,6 +1,8 @@
 @testable import BotServer
 import HTTPTypes
 import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
 import TestSupport
 import Foundation
 import Hummingbird
@@ -16,9 +18,7 @@ import Glibc
 @Suite(.serialized)
 struct ConnectionLimitsTests {
     /// A raw TCP connection to the bot, for sending what no well-behaved client sends.
-    /// Sendable: its one stored property never changes, and sending on a socket while
-    /// another thread reads it is what sockets are for.
-    final class RawConnection: @unchecked Sendable {
+    final class RawConnection {
         let descriptor: Int32
 
         init(port: Int) throws {
@@ -74,22 +74,24 @@ struct ConnectionLimitsTests {
         }
     }
 
-    /// A header trickled a byte at a time, each byte well inside the idle timeout: the head
-    /// as a whole must still arrive in time.
-    @Test func tricklingHeadersAreCutOff() async throws {
-        try await Self.application(timeout: .milliseconds(600)).test(.live) { client in
-            let connection = try RawConnection(port: try #require(client.port))
-            let started = ContinuousClock.now
-            let trickle = Task.detached {
-                for byte in "POST /slack/commands HTTP/1.1\r\nHost: bot\r\nX-Slack-Request-Timestamp: 1".map(String.init) {
-                    connection.send(byte)
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
-            #expect(connection.readUntilClosed() != nil, "the bot closed the connection")
-            #expect(ContinuousClock.now - started < .seconds(3), "closed by the head deadline, not at the end of the trickle")
-            trickle.cancel()
-        }
+    /// The request head has a deadline of its own, counted from the connection opening and
+    /// from each response's end, on the event loop's clock (advanced here, not waited for).
+    /// Bytes of a trickled head never reach this handler, so they cannot move the deadline;
+    /// only a whole head does.
+    @Test func aRequestHeadMustArriveWholeWithinTheTimeout() throws {
+        let channel = EmbeddedChannel(handler: RequestHeadDeadline(timeout: .seconds(10)))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+        #expect(channel.isActive, "open within the deadline")
+        // A whole head arrives: this request may take its time (its body has its own deadline).
+        try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .post, scheme: "http", authority: "bot", path: "/slack/commands")))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+        #expect(channel.isActive)
+        // The response ends: the next head is due within the timeout again.
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok)))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        channel.embeddedEventLoop.advanceTime(by: .seconds(10))
+        #expect(!channel.isActive, "closed when no head arrived in time")
     }
 
     /// A body trickled in parts: each part is checked against the deadline on the bot's clock.

@@ -75,7 +75,7 @@ struct LogWriterTests {
     }
 
     @Test func timestampsAreUTCWithMilliseconds() {
-        for seconds in [0.0, 951_782_400.5, 1_780_000_000.123, 4_102_444_799.999, -86_400.0] {
+        for seconds in [0.0, 951_782_400.5, 1_780_000_000.123, 4_102_444_799.999, -86_400.0, -1.5] {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(LogLine.timestamp(date) == ISO8601DateFormatter.withMilliseconds.string(from: date), "\(seconds)")
         }

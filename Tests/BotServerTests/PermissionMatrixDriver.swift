@@ -1,5 +1,6 @@
 import Incidents
 import Storage
+import TestSupport
 import Testing
 
 /// The permission matrix run through a transport: every verb × {own channel, thread in it,
@@ -8,17 +9,7 @@ import Testing
 struct PermissionMatrixDriver {
     typealias Send = @Sendable (_ text: String, _ user: String, _ channel: String) async throws -> String
 
-    static let settings = IncidentFlowTests.settings + """
-
-        permissions:
-          admins: [U0ADMIN]
-          declare: [U0LISTED]
-          acknowledge: [U0LISTED]
-          update: [U0LISTED]
-          escalate: [U0LISTED]
-          resolve: [U0LISTED]
-          publish: [U0LISTED]
-        """
+    static let settings = IncidentFlowTests.settings + "\n" + FastRunbook.matrixPermissions
 
     static let places: [(name: String, channel: String)] = [("own", "C123"), ("thread", "C123"), ("other", "C0OTHER"), ("dm", "D0DM")]
     static let users: [(name: String, id: String)] = [("listed", "U0LISTED"), ("unlisted", "U0NOBODY"), ("admin", "U0ADMIN")]

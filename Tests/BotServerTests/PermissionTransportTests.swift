@@ -13,16 +13,6 @@ import Testing
 /// covered verb by verb in `PermissionMatrixTests`; these prove each transport hands the
 /// desk the right user and channel.
 extension IncidentFlowTests {
-    static let ownership = IncidentFlowTests.settings + """
-
-        permissions:
-          admins: [U0ADMIN]
-          acknowledge: [U0LISTED]
-          update: [U0LISTED]
-          escalate: [U0LISTED]
-          resolve: [U0LISTED]
-          publish: [U0LISTED]
-        """
 
     /// Where a request comes from: the incident lives in C123; a thread there carries C123.
     static let places = ["own": "C123", "thread": "C123", "other": "C0OTHER", "dm": "D0DM"]
@@ -47,7 +37,7 @@ extension IncidentFlowTests {
     }
 
     @Test func buttonsObeyChannelOwnershipAndLists() async throws {
-        try await withBot(settings: Self.ownership) { bot in
+        try await withBot(settings: PermissionMatrixDriver.settings) { bot in
             func click(_ action: String, _ value: String, user: String, channel: String, thread: Bool) async throws {
                 let container = thread
                     ? #"{"type":"message","message_ts":"1700000000.000009","thread_ts":"1700000000.000001","channel_id":"\#(channel)"}"#

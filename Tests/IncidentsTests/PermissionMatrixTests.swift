@@ -27,16 +27,7 @@ struct PermissionMatrixTests {
         case listed = "U0LISTED", unlisted = "U0NOBODY", admin = "U0ADMIN"
     }
 
-    static let settings = """
-        permissions:
-          admins: [U0ADMIN]
-          declare: [U0LISTED]
-          acknowledge: [U0LISTED]
-          update: [U0LISTED]
-          escalate: [U0LISTED]
-          resolve: [U0LISTED]
-          publish: [U0LISTED]
-        """
+    static let settings = FastRunbook.matrixPermissions
 
     struct Case: CustomTestStringConvertible {
         var verb: IncidentCommand.Verb

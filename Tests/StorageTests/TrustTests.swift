@@ -74,4 +74,25 @@ import Testing
             #expect(try await store.damagedIncidents(channel: "C2").map(\.id) == ["INC-2"])
         }
     }
+
+    /// A newer binary may write timeline kinds this one does not know: the line is shown as
+    /// written, and the rest of the timeline with it.
+    @Test func aTimelineLineOfAnUnknownKindIsShownAsWritten() async throws {
+        try await withDatabasePath { path in
+            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+            try await Fixtures.declare(in: store)
+            let before = try await store.timeline("INC-1")
+            let database = try DatabaseQueue(path: path)
+            try await database.write { db in
+                try db.execute(sql: """
+                    INSERT INTO timeline (incident_number, at, actor, kind, text)
+                    VALUES (1, ?, 'U9', 'runStepDone', 'RUN-1 step 2 done')
+                    """, arguments: [Fixtures.at(seconds: 5).milliseconds])
+            }
+            try database.close()
+            let timeline = try await store.timeline("INC-1")
+            #expect(Array(timeline.dropLast()) == before)
+            #expect(timeline.last?.text == "RUN-1 step 2 done" && timeline.last?.actor == "U9")
+        }
+    }
 }

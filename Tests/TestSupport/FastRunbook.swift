@@ -3,6 +3,19 @@ import RunbookModel
 
 /// A runbook whose escalation levels are seconds apart, so tests can watch a whole chain.
 public enum FastRunbook {
+    /// bot.yaml permissions for the ownership matrix: U0ADMIN is an admin, U0LISTED is on
+    /// every list, anyone else on none.
+    public static let matrixPermissions = """
+        permissions:
+          admins: [U0ADMIN]
+          declare: [U0LISTED]
+          acknowledge: [U0LISTED]
+          update: [U0LISTED]
+          escalate: [U0LISTED]
+          resolve: [U0LISTED]
+          publish: [U0LISTED]
+        """
+
     /// Levels: on-call (a user), leads (a user group), the team (a channel), reached after
     /// `levelSeconds[0]`, `[1]`, `[2]` seconds.
     public static func yaml(levelSeconds: [Int] = [0, 2, 4]) -> String {

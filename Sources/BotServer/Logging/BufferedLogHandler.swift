@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RunbookModel
 
 /// A swift-log handler writing one line per entry through a `LogWriter`, as text —
 /// `2026-11-29T02:14:07.123Z info runbook-bot: slash command handled channel=C1 command=/runbook`
@@ -70,25 +71,13 @@ enum LogLine {
     /// no time-zone database, no C formatting).
     static func timestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (year, month, day) = civilDate(daysSinceEpoch: Int(days))
-        let seconds = Int(dayMilliseconds / 1000)
+        // Milliseconds into the day, counted forward even before 1970.
+        let intoDay = (milliseconds % 86_400_000 + 86_400_000) % 86_400_000
+        let day = CalendarDate(unixSeconds: (milliseconds - intoDay) / 1000)
+        let seconds = Int(intoDay / 1000)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let millis = Int(dayMilliseconds % 1000)
+        let millis = Int(intoDay % 1000)
         let fraction = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
-        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)Z"
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)Z"
     }
 }
