@@ -43,11 +43,23 @@ public struct FuzzCase: Sendable {
 /// A decoder and the inputs made for it.
 public struct FuzzTarget: Sendable {
     public let name: String
+    /// For files read once at start rather than requests: the time allowed grows with the
+    /// input, this much per KiB, so the bound checks that cost stays linear in the size.
+    public let allowancePerKiB: Duration?
     let generate: @Sendable (inout SplitMix64) -> FuzzCase
 
-    public init(name: String, generate: @escaping @Sendable (inout SplitMix64) -> FuzzCase) {
+    public init(
+        name: String, allowancePerKiB: Duration? = nil, generate: @escaping @Sendable (inout SplitMix64) -> FuzzCase
+    ) {
         self.name = name
+        self.allowancePerKiB = allowancePerKiB
         self.generate = generate
+    }
+
+    /// The time `input` may take: `bound`, or more for a large file.
+    public func bound(_ bound: Duration, for input: FuzzCase) -> Duration {
+        guard let allowancePerKiB else { return bound }
+        return max(bound, allowancePerKiB * (Double(input.input.count) / 1024))
     }
 
     /// Input number `index` of run `seed`: the same on every machine, and reachable alone.

@@ -1,11 +1,13 @@
+import Slack
+
 /// The largest input each decoder can be handed in production: the fuzzer's repetitions
 /// go up to these and no further, since a larger input never reaches the decoder.
 /// `FuzzTests` checks the ones it can read from the product, so they cannot drift apart.
 public enum FuzzLimits {
     /// `BotConfiguration.maxBodySize`: slash commands, interactions and Events API bodies.
     public static let httpBody = 64 * 1024
-    /// `SocketModeService` reads messages of at most 4 MiB (`messages(maxSize: 1 << 22)`).
-    public static let socketModeMessage = 1 << 22
+    /// `SocketModeService` reads messages of at most `SocketModeEnvelope.maximumMessageSize`.
+    public static let socketModeMessage = SocketModeEnvelope.maximumMessageSize
     /// `SlackWebAPI` collects an answer of at most 1 MiB (`collect(upTo: 1 << 20)`).
     public static let webAPIAnswer = 1 << 20
     /// NIOHTTP1's parser refuses a header block over 80 KiB, so no header value is longer.

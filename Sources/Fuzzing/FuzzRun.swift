@@ -16,7 +16,8 @@ public enum FuzzRun {
         public var total: Duration = .zero
     }
 
-    /// Runs inputs `first..<first + count` of `seed`, timing each; one over `bound` is run
+    /// Runs inputs `first..<first + count` of `seed`, timing each; one over its bound
+    /// (`bound`, or the target's allowance for its size) is run
     /// twice more and keeps its best time. `willRun` is told each index before its input
     /// runs, so a crash handler can name the input that killed the process.
     public static func run(
@@ -27,6 +28,7 @@ public enum FuzzRun {
         let clock = ContinuousClock()
         for index in first..<(first + count) {
             let input = target.input(seed: seed, index: index)
+            let inputBound = target.bound(bound, for: input)
             willRun(index)
             var start = clock.now
             let outcome = input.run()
@@ -34,7 +36,7 @@ public enum FuzzRun {
             // A pause of the whole process (another program, the scheduler) looks the same as
             // a slow input; a slow input is slow every time. Over the bound means the best of
             // three runs is.
-            for _ in 0..<2 where elapsed > bound {
+            for _ in 0..<2 where elapsed > inputBound {
                 start = clock.now
                 _ = input.run()
                 elapsed = min(elapsed, clock.now - start)
@@ -46,7 +48,7 @@ public enum FuzzRun {
             case .rejected: break
             case .violated(let message): report.violations.append((index, "\(message) (\(input.summary))"))
             }
-            if elapsed > bound {
+            if elapsed > inputBound {
                 report.overBoundCount += 1
                 if report.overBound.count < 10 { report.overBound.append(index) }
             }

@@ -18,6 +18,12 @@ public struct SocketModeEnvelope: Decodable, Sendable {
     public var retryAttempt: Int?
     public var payload: Payload
 
+    /// The largest message the bot reads from the Socket Mode websocket. Slack's largest
+    /// envelopes, a block action carrying a full 50-block message and its view state, stay
+    /// well under it; decoding a message costs time in proportion to its size, so a larger
+    /// limit only lets a hostile or broken peer buy more of the bot's time per message.
+    public static let maximumMessageSize = 512 * 1024
+
     enum CodingKeys: String, CodingKey {
         case type, reason, payload
         case envelopeID = "envelope_id"

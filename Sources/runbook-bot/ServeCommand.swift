@@ -42,14 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let format = BufferedLogHandler.Format(rawValue: formatName.lowercased()) else {
             throw ValidationError("unknown log format '\(formatName)': use text or json")
         }
-        // Lines go out from a writer thread, so no request waits for the terminal or a pipe.
-        let output = LogWriter()
+        let output = BotLogging.bootstrap(level: level, format: format)
         defer { output.close() }
-        LoggingSystem.bootstrap { label in
-            var handler = BufferedLogHandler(label: label, writer: output, format: format)
-            handler.logLevel = level
-            return handler
-        }
         var logger = Logger(label: "runbook-bot")
         logger.logLevel = level
 

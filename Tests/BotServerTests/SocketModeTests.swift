@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Incidents
 import RunbookModel
+import Slack
 import Storage
 import Synchronization
 import TestSupport
@@ -153,6 +154,32 @@ struct SocketModeTests {
                 return String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
             }
             #expect(cases == 96)
+        }
+        await fake.stop()
+    }
+
+    /// A message larger than any Slack sends is not read: decoding costs time in proportion
+    /// to size, so the link it came on is dropped and a new one serves.
+    @Test func anOversizedMessageIsRefusedAndTheNextLinkServes() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("socket-mode-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        var configuration = try Fixture.fastBot(fake: fake, directory: directory)
+        configuration.slack.appToken = "xapp-test"
+        let app = try buildApplication(configuration, logger: LogRecorder().logger())
+
+        try await app.test(.live) { _ in
+            #expect(await eventually { fake.socketLinks.count == 1 })
+            let first = fake.socketLinks[0]
+            let padding = String(repeating: "timeout ", count: SocketModeEnvelope.maximumMessageSize / 8 + 1)
+            first.send(Self.slashCommand(envelope: "EBIG", text: padding))
+            #expect(await eventually(timeout: .seconds(15)) { fake.socketLinks.count >= 2 && first.closedAt != nil })
+            #expect(first.acknowledgements(of: "EBIG").isEmpty)
+
+            let second = try #require(fake.socketLinks.dropFirst().first)
+            second.send(Self.slashCommand(envelope: "E2", text: "timeout"))
+            #expect(await eventually { second.acknowledgements(of: "E2").count == 1 })
         }
         await fake.stop()
     }

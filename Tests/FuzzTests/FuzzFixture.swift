@@ -29,6 +29,15 @@ enum FuzzFixture {
     /// input to 50 ms. What the bound is for took far longer: an alias bomb ran for minutes.
     static let bound: Duration = .seconds(1)
 
+    /// Runs `body` on a thread of its own and waits for it. A slice of the fuzz run is
+    /// seconds of CPU without a suspension point: run on Swift's shared pool, which has one
+    /// thread per core, a few of them would stall every other test's tasks meanwhile.
+    static func offThePool<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
     /// Runs `body` and how long it took.
     static func timed<Result>(_ body: () throws -> Result) rethrows -> (Result, Duration) {
         let clock = ContinuousClock()

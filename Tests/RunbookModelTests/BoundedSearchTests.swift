@@ -23,4 +23,14 @@ struct BoundedSearchTests {
         let flood = (0..<8_000).map { "w\($0)x" }.joined(separator: " ")
         #expect(index.search(flood).matches.isEmpty)
     }
+
+    @Test func onlyAQuerysFirstFourKilobytesAreRead() {
+        // "İ" grows when lowercased; a paste of it costs work in proportion to what is read.
+        let paste = String(repeating: "İİİ ", count: 2_000)
+        #expect(paste.utf8.count > SearchIndex.maximumQueryBytes)
+        #expect(index.search("timeout \(paste)").best?.entry.id == "lambda-timeout")
+        #expect(index.search("\(paste) timeout").best == nil)
+        #expect(index.systems(matching: "invoice \(paste)") == ["invoice-pipeline"])
+        #expect(index.systems(matching: "\(paste) invoice").isEmpty)
+    }
 }

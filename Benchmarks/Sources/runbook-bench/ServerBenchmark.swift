@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import RunbookModel
 
-/// Runs the bot as `serve` does — the real `buildApplication`, logging to standard output
-/// at `LOG_LEVEL` (default `info`, as in production) — for `run.sh` to load with wrk.
+/// Runs the bot as `serve` does — the real `buildApplication`, logging as `serve` logs at
+/// `LOG_LEVEL` (default `info`, as in production) — for `run.sh` to load with wrk.
 /// The baseline route is Slack's `ssl_check` on `/slack/commands`: verified like every
 /// request, then answered with a fixed empty 200.
 enum ServerBenchmark {
@@ -16,11 +16,8 @@ enum ServerBenchmark {
             return
         }
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let output = BotLogging.bootstrap(level: level, format: .text)
+        defer { output.close() }
         var logger = Logger(label: "runbook-bench")
         logger.logLevel = level
         var configuration = BotConfiguration(library: library, settings: loaded.settings, signingSecret: secret)

@@ -96,13 +96,13 @@ struct SocketModeService: Service {
                 let url = try await open()
                 let greeted = ManagedAtomic(false)
                 let configuration = WebSocketClientConfiguration(
-                    maxFrameSize: 1 << 20,
+                    maxFrameSize: SocketModeEnvelope.maximumMessageSize,
                     // A dead peer never answers the close handshake either: do not wait long for it.
                     closeTimeout: min(pingInterval, .seconds(5)),
                     autoPing: .enabled(timePeriod: pingInterval)
                 )
                 try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
-                    for try await message in inbound.messages(maxSize: 1 << 22) {
+                    for try await message in inbound.messages(maxSize: SocketModeEnvelope.maximumMessageSize) {
                         guard case .text(let text) = message else { continue }
                         switch await dispatcher.handle(text, logger: logger) {
                         case .hello:

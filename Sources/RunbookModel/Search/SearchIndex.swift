@@ -123,9 +123,15 @@ public struct SearchIndex: Sendable {
     /// unknown words among them that are matched by prefix or typo.
     static let maximumQueryTerms = 64
     static let maximumFuzzyTerms = 16
+    /// Only a query's first 4 KiB is searched. Lowercasing and splitting cost time in
+    /// proportion to the text, and some letters grow when lowercased ("İ" becomes two
+    /// scalars), so the bound is on the bytes read, not on the words found. A pasted log
+    /// line fits; a longer paste is matched on its start.
+    static let maximumQueryBytes = 4 * 1024
 
     public func search(_ query: String, limit: Int = 4) -> Result {
-        var terms = Tokenizer.terms(query)
+        let searched = Self.searchedPart(of: query)
+        var terms = Tokenizer.terms(searched)
         let scope = extractScope(from: &terms)
         var matches: [Match] = []
         if let scope, terms.isEmpty {
@@ -137,19 +143,26 @@ public struct SearchIndex: Sendable {
             matches = rank(terms, in: scope, limit: limit)
             if matches.isEmpty, scope != nil {
                 // The system word may have been meant as content: try again across everything.
-                matches = rank(Tokenizer.terms(query), in: nil, limit: limit)
+                matches = rank(Tokenizer.terms(searched), in: nil, limit: limit)
             }
         }
         let scopeID = scope.flatMap { $0.count == 1 ? systemIDs[Int($0[0])] : nil }
         return Result(
             query: query, scope: scopeID, matches: matches,
-            suggestions: matches.isEmpty ? suggestions(for: query, limit: 3) : []
+            suggestions: matches.isEmpty ? suggestions(for: searched, limit: 3) : []
         )
+    }
+
+    /// The start of `query` that is searched: at most `maximumQueryBytes`. A letter cut in
+    /// two becomes U+FFFD, which no term contains.
+    static func searchedPart(of query: String) -> String {
+        guard query.utf8.count > maximumQueryBytes else { return query }
+        return String(decoding: query.utf8.prefix(maximumQueryBytes), as: UTF8.self)
     }
 
     /// System ids whose id, title or alias appears in `text`.
     public func systems(matching text: String) -> [String] {
-        var terms = Tokenizer.terms(text)
+        var terms = Tokenizer.terms(Self.searchedPart(of: text))
         return extractScope(from: &terms).map { $0.map { systemIDs[Int($0)] } } ?? []
     }
 
