@@ -32,13 +32,35 @@ public final class BotMetrics: Sendable {
 
     /// One HTTP request answered. `route` is one of the bot's routes or "other".
     func request(route: String, status: Int) {
-        Counter(label: "runbook_http_requests_total", dimensions: [("route", route), ("status", "\(status)")], factory: factory).increment()
+        counter("runbook_http_requests_total", ("route", route), ("status", "\(status)")).increment()
     }
 
     /// One slash command: `verb` is `lookup` for `/runbook`, the `/incident` verb otherwise.
     func command(verb: String, outcome: String) {
-        Counter(label: "runbook_commands_total", dimensions: [("verb", verb), ("outcome", outcome)], factory: factory).increment()
+        counter("runbook_commands_total", ("verb", verb), ("outcome", outcome)).increment()
     }
+
+    /// The counter for one label set, made once. These two run on every request; making the
+    /// instrument anew each time (label checks, a registry lookup, two allocations) cost
+    /// more than counting.
+    private func counter(_ label: String, _ first: (String, String), _ second: (String, String)) -> Metrics.Counter {
+        let key = CounterKey(label: label, first: first.1, second: second.1)
+        if let known = counters.withLock({ $0[key] }) { return known }
+        let made = Counter(label: label, dimensions: [first, second], factory: factory)
+        return counters.withLock { counters in
+            if let known = counters[key] { return known }
+            counters[key] = made
+            return made
+        }
+    }
+
+    private struct CounterKey: Hashable {
+        var label: String
+        var first: String
+        var second: String
+    }
+
+    private let counters = Mutex<[CounterKey: Metrics.Counter]>([:])
 
     func lookup(took duration: Duration) {
         Timer(label: "runbook_lookup_duration_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
