@@ -8,8 +8,8 @@ public enum FuzzLimits {
     public static let httpBody = 64 * 1024
     /// `SocketModeService` reads messages of at most `SocketModeEnvelope.maximumMessageSize`.
     public static let socketModeMessage = SocketModeEnvelope.maximumMessageSize
-    /// `SlackWebAPI` collects an answer of at most 1 MiB (`collect(upTo: 1 << 20)`).
-    public static let webAPIAnswer = 1 << 20
+    /// `SlackWebAPI` reads an answer of at most `SlackWebAPI.maximumAnswerSize`.
+    public static let webAPIAnswer = SlackWebAPI.maximumAnswerSize
     /// NIOHTTP1's parser refuses a header block over 80 KiB, so no header value is longer.
     public static let headerValue = 80 * 1024
     /// Runbooks and `bot.yaml` are files the operator writes, read once at start, with no

@@ -81,12 +81,18 @@ public enum IncidentCommand: Equatable, Sendable {
     }
 
     public init(text: String) {
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        // Split on the bytes: the separators are ASCII, and comparing every byte is far
+        // cheaper than comparing characters of a long text.
+        var words = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         guard !words.isEmpty else {
             self = .help(problem: nil)
             return
         }
-        let word = words.removeFirst().lowercased()
+        // No verb is longer than a dozen letters; a longer first word is only quoted back.
+        let first = words.removeFirst()
+        let word = first.utf8.count > 32 ? String(first.prefix(32)) + "…" : first.lowercased()
         /// An incident id in first position, normalised to `INC-<n>`.
         func takeID() -> String? {
             guard let first = words.first, let id = Self.normalizedID(first) else { return nil }

@@ -54,6 +54,11 @@ public struct SlackWebAPI: Sendable {
         }
     }
 
+    /// The largest answer read. The bot's calls answer with a posted message (its own, at
+    /// most 50 blocks), a Socket Mode URL or a user group's member ids (18,000 of them fit);
+    /// decoding costs time in proportion to size, so a larger answer is not read.
+    public static let maximumAnswerSize = 256 * 1024
+
     private func call<Body: Decodable & Sendable>(
         _ path: String, method: HTTPMethod = .POST, token: String, contentType: String? = nil, body: Data? = nil, as type: Body.Type
     ) async -> WebAPIResult<Body> {
@@ -64,10 +69,12 @@ public struct SlackWebAPI: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await client.execute(request, timeout: timeout)
-            let answer = try await response.body.collect(upTo: 1 << 20)
+            let answer = try await response.body.collect(upTo: Self.maximumAnswerSize)
             return WebAPIClassifier.classify(
                 type, status: response.status.code, retryAfter: response.headers.first(name: "Retry-After"), body: Data(answer.readableBytesView)
             )
+        } catch is NIOTooManyBytesError {
+            return .retryable("Slack's answer to \(path) was over \(Self.maximumAnswerSize / 1024) KiB and was not read")
         } catch {
             return .retryable("Slack unreachable: \(error)")
         }

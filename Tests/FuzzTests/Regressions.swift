@@ -58,6 +58,24 @@ struct Regressions {
         #expect(declared == .declare(severity: .sev2, text: Self.hugeWord))
     }
 
+    /// Fuzz seed 20261129, query input #72634: 52,000 letters "İ", which grows when
+    /// lowercased, took 217 ms: the id check lowercased and split the whole text, and the
+    /// incident parser split it character by character and quoted it back whole.
+    @Test func aLongWordThatGrowsWhenLowercasedIsAnsweredInTime() {
+        let word = String(repeating: "İ", count: 52_000)
+        let responder = RunbookResponder(library: FuzzFixture.samples.library)
+        let (answer, elapsed) = FuzzFixture.timed { responder.answer(RunbookCommand(text: word)) }
+        #expect(!answer.found)
+        #expect(elapsed < FuzzFixture.bound)
+        let (command, parsed) = FuzzFixture.timed { IncidentCommand(text: word) }
+        #expect(parsed < FuzzFixture.bound)
+        guard case .help(let problem?) = command else {
+            Issue.record("a word that is no verb is refused with a reason")
+            return
+        }
+        #expect(problem.count < 64, "the refusal quotes the start of the word, not all of it")
+    }
+
     // MARK: Socket Mode
 
     @Test(arguments: ["", "{", "null", "[]", #"{"type":1}"#, #"{"envelope_id":"e1"}"#])

@@ -1,9 +1,19 @@
 /// Answers `/runbook` commands from the loaded runbooks. Pure: no transport, no clock.
 public struct RunbookResponder: Sendable {
     public let library: RunbookLibrary
+    /// No query longer than this, in bytes, can name an entry directly: four bytes for
+    /// every byte of the longest `system/id`, since lowercasing changes some letters' size.
+    /// A longer text skips the id check, whose lowercasing and splitting cost time in
+    /// proportion to the text.
+    private let longestDirectKey: Int
 
     public init(library: RunbookLibrary) {
         self.library = library
+        let longestID = library.runbooks.map { runbook in
+            let ids = runbook.failureModes.map(\.id) + runbook.procedures.map(\.id) + runbook.dependencies.map(\.id) + runbook.contacts.map(\.id)
+            return runbook.system.id.utf8.count + 1 + (ids.map(\.utf8.count).max() ?? 0)
+        }.max() ?? 0
+        self.longestDirectKey = 4 * longestID
     }
 
     public struct Answer: Sendable {
@@ -82,8 +92,8 @@ public struct RunbookResponder: Sendable {
 
     /// `/runbook lambda-timeout` or `/runbook invoice-pipeline/lambda-timeout`: an entry by its id.
     private func directEntry(_ query: String) -> Entry? {
-        // Ids have no spaces: most queries are ruled out before any work.
-        guard !query.utf8.contains(UInt8(ascii: " ")) else { return nil }
+        // Ids are short and have no spaces: most queries are ruled out before any work.
+        guard query.utf8.count <= longestDirectKey, !query.utf8.contains(UInt8(ascii: " ")) else { return nil }
         let key = query.trimmingWhitespace().lowercased()
         guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { return nil }
         let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
