@@ -31,9 +31,16 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var all = metadata
-        if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-        if let extra = event.metadata { all.merge(extra) { $1 } }
+        // The entry's own metadata wins over the provider's, which wins over the handler's.
+        // The common case, an entry's metadata and nothing else, is taken without merging.
+        var all: Logger.Metadata
+        if metadata.isEmpty, metadataProvider == nil {
+            all = event.metadata ?? [:]
+        } else {
+            all = metadata
+            if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
+            if let extra = event.metadata { all.merge(extra) { $1 } }
+        }
         let line = switch format {
         case .text: LogLine.render(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())
         case .json: LogLine.json(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())

@@ -26,7 +26,11 @@ public final class BotMetrics: Sendable {
             "runbook_escalation_lateness_seconds": latenessBuckets,
         ]
         self.factory = factory
+        self.lookupTimer = Timer(label: "runbook_lookup_duration_seconds", factory: factory)
     }
+
+    /// Made once: every `/runbook` records into it.
+    private let lookupTimer: Timer
 
     // MARK: Counted as they happen
 
@@ -63,7 +67,7 @@ public final class BotMetrics: Sendable {
     private let counters = Mutex<[CounterKey: Metrics.Counter]>([:])
 
     func lookup(took duration: Duration) {
-        Timer(label: "runbook_lookup_duration_seconds", factory: factory).recordNanoseconds(duration.nanoseconds)
+        lookupTimer.recordNanoseconds(duration.nanoseconds)
     }
 
     /// From an escalation's deadline to the commit of its transaction.
