@@ -137,6 +137,11 @@ struct ReplicaFlowTests {
                         #expect(posts.dropFirst().allSatisfy { $0.json["thread_ts"] == card.json["fake_ts"] }, "\(channel)")
                     }
                     #expect(fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level") == true }.count == 9)
+                    // Each escalation was committed at its deadline on the clock, once: level 1 at
+                    // the declaration, level 2 at +2 s, level 3 at +4 s, for each of the three incidents.
+                    let escalatedAt = try await database.query("SELECT at FROM timeline WHERE kind = 'escalated' ORDER BY at")
+                        .decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
+                    #expect(escalatedAt == [0, 0, 0, 2, 2, 2, 4, 4, 4].map { start.adding(seconds: $0).milliseconds })
 
                     // Both survivors show the same incidents and say which store they share.
                     for client in [first, second] {
