@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "RunbookModel", targets: ["RunbookModel"]),
         .library(name: "Incidents", targets: ["Incidents"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "PostgresStorage", targets: ["PostgresStorage"]),
         .library(name: "Slack", targets: ["Slack"]),
         .library(name: "PagerDuty", targets: ["PagerDuty"]),
         .library(name: "BotServer", targets: ["BotServer"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The runbook domain: types, YAML loading and validation, search, neutral cards. No transport.
@@ -49,6 +51,17 @@ let package = Package(
             dependencies: [
                 "Incidents",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The incident store on PostgreSQL, for several replicas sharing one database.
+        .target(
+            name: "PostgresStorage",
+            dependencies: [
+                "Incidents",
+                "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -81,6 +94,7 @@ let package = Package(
                 "RunbookModel",
                 "Incidents",
                 "Storage",
+                "PostgresStorage",
                 "Slack",
                 "PagerDuty",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -103,6 +117,7 @@ let package = Package(
             dependencies: [
                 "BotServer",
                 "Storage",
+                "PostgresStorage",
                 "RunbookModel",
                 "Incidents",
                 "Slack",
@@ -122,7 +137,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Incidents", "RunbookModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Storage", "PostgresStorage", "Incidents", "RunbookModel", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SlackTests", dependencies: ["Slack", "RunbookModel", "Incidents", "TestSupport"]),
@@ -151,9 +169,11 @@ let package = Package(
                 "Slack",
                 "Incidents",
                 "Storage",
+                "PostgresStorage",
                 "PagerDuty",
                 "RunbookModel",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

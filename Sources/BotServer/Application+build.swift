@@ -5,6 +5,7 @@ import Incidents
 import Logging
 import NIOCore
 import PagerDuty
+import PostgresStorage
 import RunbookModel
 import ServiceLifecycle
 import Slack
@@ -19,7 +20,11 @@ public func buildApplication(
     clock: any BotClock = SystemClock(),
     store: (any IncidentStore)? = nil
 ) throws -> some ApplicationProtocol {
-    let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock, logger: logger)
+    // PostgreSQL when a database URL is given (its store runs as a service), else SQLite.
+    let postgres = store == nil ? configuration.databaseURL.map {
+        PostgresIncidentStore(configuration: $0.clientConfiguration(), clock: clock, logger: logger)
+    } : nil
+    let store = try store ?? postgres ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock, logger: logger)
     let statusPage = try StatusPageTemplate()
     // Created after everything that can fail: from here on its service owns its shutdown.
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
@@ -67,7 +72,8 @@ public func buildApplication(
     router.middlewares.add(ErrorLoggingMiddleware())
     HealthController(library: configuration.library).addRoutes(to: router)
     ObservabilityController(
-        store: store, clock: clock, metrics: metrics, storeKind: store is SQLiteIncidentStore ? "sqlite" : "other"
+        store: store, clock: clock, metrics: metrics,
+        storeKind: store is SQLiteIncidentStore ? "sqlite" : store is PostgresIncidentStore ? "postgres" : "other"
     ).addRoutes(to: router)
     StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
@@ -82,7 +88,11 @@ public func buildApplication(
     interactions.addRoutes(to: slack)
 
     // Shut down last (services stop in reverse order), after the sender's in-flight deliveries.
-    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    var services: [any Service] = postgres.map { [$0] } ?? []
+    services.append(HTTPClientService(client: httpClient))
+    if let shared = store as? any SharedIncidentStore {
+        services.append(SharedStoreWakeups(store: shared, scheduler: schedulerWakeup, outbox: outboxWakeup, clock: clock, logger: logger))
+    }
     services.append(EscalationScheduler(
         store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics
     ))

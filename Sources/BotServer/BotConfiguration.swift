@@ -1,6 +1,7 @@
 import Foundation
 import Incidents
 import PagerDuty
+import PostgresStorage
 import RunbookModel
 import Slack
 
@@ -16,6 +17,9 @@ public struct BotConfiguration: Sendable {
     /// The local signing secret and, unless `databasePath` says otherwise, the database.
     public var dataDirectory = Defaults.dataDirectory
     public var databasePath: String?
+    /// `DATABASE_URL`: keep state in this PostgreSQL database instead of SQLite, so several
+    /// replicas can share it.
+    public var databaseURL: DatabaseURL?
     /// `SLACK_SIGNING_SECRET`, or the local secret: every Slack request is verified with it.
     public var signingSecret: String
     /// Slack sends a few kilobytes at most; anything much larger is not Slack.
@@ -85,6 +89,7 @@ public struct BotConfiguration: Sendable {
 extension BotConfiguration: CustomStringConvertible {
     /// Never the secrets: service lifecycle and start-up logs describe what they are given.
     public var description: String {
-        "BotConfiguration(\(host):\(port), data \(dataDirectory), \(isLocalMode ? "local mode" : "Slack"), credentials redacted)"
+        let database = databaseURL.map { "database \($0)" } ?? "data \(dataDirectory)"
+        return "BotConfiguration(\(host):\(port), \(database), \(isLocalMode ? "local mode" : "Slack"), credentials redacted)"
     }
 }

@@ -119,10 +119,18 @@ public protocol IncidentStore: Sendable {
     func nextDeadline() async throws -> Timestamp?
     /// Ids of open incidents whose deadline is at or before `now`, earliest first.
     func dueIncidents(at now: Timestamp) async throws -> [String]
+    /// Lets `change` decide for each open incident due at `now`, earliest first, one
+    /// transaction each, as `update` does, and tells `committed` each outcome as soon as it
+    /// is saved. On a database several replicas share, an incident another replica is
+    /// changing at that moment is left to it, so each firing happens once.
+    func updateDue(
+        at now: Timestamp, _ change: @Sendable (Incident) throws -> Change?, committed: (String, UpdateResult) async -> Void
+    ) async throws
 
     /// For each queue, its oldest pending delivery, if that delivery may be tried at `now`.
     /// A queue whose oldest delivery waits (rate limit, backoff) holds back the rest, so
-    /// order within a queue is kept.
+    /// order within a queue is kept. A store shared by replicas hands a delivery to one of
+    /// them at a time, for `OutboxClaim.window`, until it is marked or the claim expires.
     func deliverable(at now: Timestamp) async throws -> [OutboxMessage]
     /// When the next pending delivery may be tried, leaving out the queues named.
     func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp?
@@ -186,7 +194,22 @@ public struct DamagedRecord: Hashable, Sendable {
     }
 }
 
+/// How long a replica may take to send a delivery it was handed before another replica
+/// takes the delivery over.
+public enum OutboxClaim {
+    public static let window: Duration = .seconds(10)
+}
+
 extension IncidentStore {
+    /// One process on its own database: the due ids, then `update` for each.
+    public func updateDue(
+        at now: Timestamp, _ change: @Sendable (Incident) throws -> Change?, committed: (String, UpdateResult) async -> Void
+    ) async throws {
+        for id in try await dueIncidents(at: now) {
+            await committed(id, try await update(id, change))
+        }
+    }
+
     /// When the next pending delivery may be tried.
     public func nextDeliveryAttempt() async throws -> Timestamp? {
         try await nextDeliveryAttempt(excluding: [])

@@ -3,14 +3,14 @@ import GRDB
 import Incidents
 
 /// Bodies are stored as JSON text so rows stay readable with the sqlite3 shell.
-enum JSON {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+package enum JSON {
+    package static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

@@ -97,7 +97,7 @@ extension SQLiteIncidentStore {
     }
 
     /// Marks a configuration error in `last_error`, so it is told once, not on every retry.
-    static let configurationPrefix = "configuration: "
+    package static let configurationPrefix = "configuration: "
 
     private static func setRetry(_ row: inout OutboxRow, at retryAt: Timestamp, now: Timestamp) {
         row.attempts += 1
@@ -128,7 +128,7 @@ extension SQLiteIncidentStore {
     }
 
     /// A short name for the timeline: the reason texts are already in the timeline.
-    static func name(of effect: Effect) -> String {
+    package static func name(of effect: Effect) -> String {
         switch effect {
         case .postCard: "the incident card"
         case .updateCard: "a card update"

@@ -64,7 +64,7 @@ extension SQLiteIncidentStore {
     }
 
     /// A decoding error, short enough for a log line and a list.
-    static func reason(_ error: any Error) -> String {
+    package static func reason(_ error: any Error) -> String {
         let text = "\(error)"
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }

@@ -4,6 +4,7 @@ import Configuration
 import Foundation
 import Incidents
 import Logging
+import PostgresStorage
 import RunbookModel
 
 struct ServeCommand: AsyncParsableCommand {
@@ -23,13 +24,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the bot keeps its state (local signing secret, databases).")
     var dataDirectory = BotConfiguration.Defaults.dataDirectory
 
+    @Option(name: .customLong("database-url"), help: "postgres://user:password@host:port/database: keep state in PostgreSQL, shared by replicas (default: DATABASE_URL, else SQLite in the data directory).")
+    var databaseURL: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: LOG_LEVEL, else info).")
     var logLevel: String?
 
     func run() async throws {
         // The environment is read here, once; everything below gets plain values.
         let environment = ConfigReader(provider: EnvironmentVariablesProvider(
-            secretsSpecifier: .specific(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PAGERDUTY_ROUTING_KEY"])
+            secretsSpecifier: .specific(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PAGERDUTY_ROUTING_KEY", "DATABASE_URL"])
         ))
         func value(_ key: ConfigKey, secret: Bool = false) -> String? {
             environment.string(forKey: key, isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
@@ -47,6 +51,14 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "runbook-bot")
         logger.logLevel = level
 
+        // Checked before anything starts; the error and the log show the URL without its password.
+        let database: DatabaseURL?
+        do {
+            database = try (databaseURL ?? value("database.url", secret: true)).map { try DatabaseURL(parsing: $0) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+
         let (library, settings) = try ConfigLoading.loadWithSettingsOrExit(config)
         logger.info("runbooks loaded", metadata: [
             "systems": "\(library.runbooks.map(\.system.id).joined(separator: ","))",
@@ -59,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.dataDirectory = dataDirectory
+        configuration.databaseURL = database
+        logger.info("store", metadata: ["database": "\(database.map { "\($0)" } ?? "SQLite in \(dataDirectory)")"])
         configuration.slack.botToken = value("slack.bot.token", secret: true)
         configuration.slack.appToken = value("slack.app.token", secret: true)
         if let url = value("slack.api.url") { configuration.slack.apiURL = url }

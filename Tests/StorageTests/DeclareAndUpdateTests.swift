@@ -25,8 +25,8 @@ import Testing
         }
     }
 
-    @Test func concurrentDeclarationsGetDistinctNumbers() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func concurrentDeclarationsGetDistinctNumbers(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<20 { group.addTask { try await Fixtures.declare(in: store).number } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -36,9 +36,9 @@ import Testing
         }
     }
 
-    @Test func throwingMakeSavesNothing() async throws {
+    @Test(arguments: StoreKind.all) func throwingMakeSavesNothing(_ kind: StoreKind) async throws {
         // Spelled out: the only `try`s are inside macros, which closure inference does not see.
-        try await withStore { store async throws in
+        try await withStore(kind) { store async throws in
             let refuse: @Sendable (Int) throws -> Change = { _ in throw Refused() }
             await #expect(throws: Refused.self) {
                 _ = try await store.declare(refuse)
@@ -53,8 +53,8 @@ import Testing
         }
     }
 
-    @Test func declareSavesIncidentTimelineAndDeliveries() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func declareSavesIncidentTimelineAndDeliveries(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let incident = try await Fixtures.declare(in: store)
             #expect(incident.levelsReached == 1)
             #expect(try await store.timeline("INC-1").map(\.kind) == [.declared, .escalated])
@@ -65,8 +65,8 @@ import Testing
         }
     }
 
-    @Test func throwingOrDecliningChangeSavesNothing() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func throwingOrDecliningChangeSavesNothing(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let declared = try await Fixtures.declare(in: store)
             let timeline = try await store.timeline("INC-1")
             let deliveries = try await store.deliveries("INC-1")
@@ -92,8 +92,8 @@ import Testing
         }
     }
 
-    @Test func updateSavesIncidentTimelineAndDeliveriesTogether() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func updateSavesIncidentTimelineAndDeliveriesTogether(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store)
             let change = try await Fixtures.apply(.update(by: "U2", text: "replaying the queue"), to: "INC-1", at: 30, in: store)
             #expect(change?.transition.incident.lastStatusText == "replaying the queue")
@@ -109,8 +109,8 @@ import Testing
         }
     }
 
-    @Test func updateStampsDeliveriesWithTheTransitionTime() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func updateStampsDeliveriesWithTheTransitionTime(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let declared = try await Fixtures.declare(in: store)
             // Deliver everything from the declaration, one queue head at a time.
             while let message = try await store.deliverable(at: Fixtures.start).first {
@@ -126,14 +126,12 @@ import Testing
     }
 
     /// The counter row was deleted by hand: declaring recreates it from the highest number.
-    @Test func aLostCounterIsRecreatedAndNumbersNeverRepeat() async throws {
-        try await withDatabasePath { path in
-            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+    @Test(arguments: StoreKind.all) func aLostCounterIsRecreatedAndNumbersNeverRepeat(_ kind: StoreKind) async throws {
+        try await withStoreUnderTest(kind) { subject in
+            let store = subject.store
             try await Fixtures.declare(in: store)
             try await Fixtures.declare(in: store)
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { try $0.execute(sql: "DELETE FROM incident_counter") }
-            try queue.close()
+            try await subject.execute("DELETE FROM incident_counter")
             let third = try await Fixtures.declare(in: store)
             #expect(third.id == "INC-3")
         }

@@ -33,7 +33,7 @@ enum Fixtures {
 
     @discardableResult
     static func declare(
-        in store: SQLiteIncidentStore, channel: String = "C1", at seconds: Int = 0, deliveries: [Delivery]? = nil
+        in store: any IncidentStore, channel: String = "C1", at seconds: Int = 0, deliveries: [Delivery]? = nil
     ) async throws -> Incident {
         try await store.declare { number in
             Fixtures.change(IncidentMachine.declare(Fixtures.declaration(channel: channel), number: number, at: Fixtures.at(seconds: seconds)), deliveries: deliveries)
@@ -42,7 +42,7 @@ enum Fixtures {
 
     /// Applies an event through the store, as the bot does.
     @discardableResult
-    static func apply(_ event: IncidentEvent, to id: String, at seconds: Int, in store: SQLiteIncidentStore) async throws -> Change? {
+    static func apply(_ event: IncidentEvent, to id: String, at seconds: Int, in store: any IncidentStore) async throws -> Change? {
         try await store.update(id) { incident in
             Fixtures.change(try IncidentMachine.apply(event, to: incident, at: Fixtures.at(seconds: seconds)))
         }.saved

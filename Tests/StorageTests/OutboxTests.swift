@@ -10,8 +10,8 @@ import Testing
         Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),
     ]
 
-    @Test func eachQueueHandsOutItsOldestRowFirst() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func eachQueueHandsOutItsOldestRowFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: Self.deliveries)
             let heads = try await store.deliverable(at: Fixtures.start)
             #expect(heads.map(\.delivery) == [Self.deliveries[0], Self.deliveries[1]])
@@ -24,8 +24,8 @@ import Testing
         }
     }
 
-    @Test func aWaitingHeadHoldsBackItsQueueOnly() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func aWaitingHeadHoldsBackItsQueueOnly(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: Self.deliveries)
             let heads = try await store.deliverable(at: Fixtures.start)
             let (a1, b1) = (heads[0], heads[1])
@@ -56,8 +56,8 @@ import Testing
         }
     }
 
-    @Test func failedDeliveryIsRecordedInTheTimeline() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func failedDeliveryIsRecordedInTheTimeline(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: Self.deliveries)
             let a1 = try await store.deliverable(at: Fixtures.start)[0]
             try await store.markFailed(a1, error: "channel_not_found", at: Fixtures.at(seconds: 5))
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func onlyADeliveredCardSetsTheThread() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func onlyADeliveredCardSetsTheThread(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: [
                 Delivery(.postCard, to: .statusChannel("C9")),
                 Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),

@@ -3,8 +3,8 @@ import Storage
 import Testing
 
 @Suite struct SchedulingTests {
-    @Test func deadlinesFollowTheEscalationPlanner() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func deadlinesFollowTheEscalationPlanner(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             let incident = try await Fixtures.declare(in: store)
             // Level 1 was reached at declaration; level 2 is due 60s in.
             #expect(EscalationPlanner.nextDeadline(incident) == Fixtures.at(seconds: 60))
@@ -27,8 +27,8 @@ import Testing
         }
     }
 
-    @Test func dueIncidentsComeEarliestDeadlineFirst() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func dueIncidentsComeEarliestDeadlineFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, at: 30) // INC-1: level 2 due at 90s
             try await Fixtures.declare(in: store, at: 0)  // INC-2: level 2 due at 60s
             #expect(try await store.nextDeadline() == Fixtures.at(seconds: 60))
@@ -37,8 +37,8 @@ import Testing
         }
     }
 
-    @Test func resolvedIncidentsLeaveTheSchedule() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func resolvedIncidentsLeaveTheSchedule(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, channel: "C1", at: 0)
             try await Fixtures.declare(in: store, channel: "C2", at: 10)
             try await Fixtures.declare(in: store, channel: "C1", at: 20)

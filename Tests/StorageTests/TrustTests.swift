@@ -8,8 +8,8 @@ import Testing
 /// The store under faults and abuse: a wall clock that steps back, rows that cannot be
 /// decoded, and keys remembered for de-duplication.
 @Suite struct TrustTests {
-    @Test func aClockSteppedBackDelaysARetryByItsOwnWaitNotByTheStep() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func aClockSteppedBackDelaysARetryByItsOwnWaitNotByTheStep(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: OutboxTests.deliveries)
             let head = try #require(try await store.deliverable(at: Fixtures.start).first)
             try await store.markRetry(head, retryAt: Fixtures.at(seconds: 10), error: "Slack answered 500")
@@ -22,8 +22,8 @@ import Testing
         }
     }
 
-    @Test func keysAreRememberedForTheirWindowAndThenForgotten() async throws {
-        try await withStore { store in
+    @Test(arguments: StoreKind.all) func keysAreRememberedForTheirWindowAndThenForgotten(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             func sighting(_ key: String, at seconds: Int) async throws -> Bool {
                 try await store.firstSighting(key, at: Fixtures.at(seconds: seconds), keepFor: .seconds(7200))
             }
@@ -36,21 +36,17 @@ import Testing
         }
     }
 
-    @Test func undecodableRowsAreSetAsideAndEverythingElseRuns() async throws {
-        try await withDatabasePath { path in
-            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+    @Test(arguments: StoreKind.all) func undecodableRowsAreSetAsideAndEverythingElseRuns(_ kind: StoreKind) async throws {
+        try await withStoreUnderTest(kind) { subject in
+            let store = subject.store
             for channel in ["C1", "C2", "C3"] {
                 try await Fixtures.declare(in: store, channel: channel, deliveries: [
                     Delivery(.postCard, to: .incidentChannel), Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),
                 ])
             }
             // A hand edit breaks INC-2's record and INC-3's first outbox message.
-            let database = try DatabaseQueue(path: path)
-            try await database.write { db in
-                try db.execute(sql: "UPDATE incident SET body = '{\"broken\":' WHERE id = 'INC-2'")
-                try db.execute(sql: "UPDATE outbox SET body = 'not json' WHERE id = (SELECT MIN(id) FROM outbox WHERE incident_number = 3)")
-            }
-            try database.close()
+            try await subject.execute("UPDATE incident SET body = '{\"broken\":' WHERE id = 'INC-2'")
+            try await subject.execute("UPDATE outbox SET body = 'not json' WHERE id = (SELECT MIN(id) FROM outbox WHERE incident_number = 3)")
 
             #expect(try await store.openIncidents(channel: nil).map(\.id) == ["INC-1", "INC-3"])
             await #expect(throws: DamagedRecordError.self) { try await store.incident("INC-2") }
@@ -77,19 +73,15 @@ import Testing
 
     /// A newer binary may write timeline kinds this one does not know: the line is shown as
     /// written, and the rest of the timeline with it.
-    @Test func aTimelineLineOfAnUnknownKindIsShownAsWritten() async throws {
-        try await withDatabasePath { path in
-            let store = try SQLiteIncidentStore(path: path, clock: TestClock(now: Fixtures.start))
+    @Test(arguments: StoreKind.all) func aTimelineLineOfAnUnknownKindIsShownAsWritten(_ kind: StoreKind) async throws {
+        try await withStoreUnderTest(kind) { subject in
+            let store = subject.store
             try await Fixtures.declare(in: store)
             let before = try await store.timeline("INC-1")
-            let database = try DatabaseQueue(path: path)
-            try await database.write { db in
-                try db.execute(sql: """
-                    INSERT INTO timeline (incident_number, at, actor, kind, text)
-                    VALUES (1, ?, 'U9', 'runStepDone', 'RUN-1 step 2 done')
-                    """, arguments: [Fixtures.at(seconds: 5).milliseconds])
-            }
-            try database.close()
+            try await subject.execute("""
+                INSERT INTO timeline (incident_number, at, actor, kind, text)
+                VALUES (1, \(Fixtures.at(seconds: 5).milliseconds), 'U9', 'runStepDone', 'RUN-1 step 2 done')
+                """)
             let timeline = try await store.timeline("INC-1")
             #expect(Array(timeline.dropLast()) == before)
             #expect(timeline.last?.text == "RUN-1 step 2 done" && timeline.last?.actor == "U9")

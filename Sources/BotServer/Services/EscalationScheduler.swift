@@ -34,20 +34,21 @@ struct EscalationScheduler: Service {
         }
     }
 
-    /// Fires everything due now, one transaction per incident.
+    /// Fires everything due now, one transaction per incident. On a shared database each
+    /// incident is fired by whichever replica locks it first.
     func fireDue() async throws {
         let now = clock.now()
+        let routing = routing
+        // Each incident's deadline as it was before firing, for the lateness metric.
+        let dueAt = Mutex<[String: Timestamp]>([:])
         var fired = false
-        for id in try await store.dueIncidents(at: now) {
-            let routing = routing
-            let dueAt = Mutex<Timestamp?>(nil)
-            let result = try await store.update(id) { incident in
-                dueAt.withLock { $0 = EscalationPlanner.nextDeadline(incident) }
-                return EscalationPlanner.due(incident, at: now).map(routing.change(for:))
-            }
-            guard let change = result.saved else { continue }
+        try await store.updateDue(at: now) { incident in
+            if let deadline = EscalationPlanner.nextDeadline(incident) { dueAt.withLock { $0[incident.id] = deadline } }
+            return EscalationPlanner.due(incident, at: now).map(routing.change(for:))
+        } committed: { id, result in
+            guard let change = result.saved else { return }
             fired = true
-            if let due = dueAt.withLock({ $0 }) { metrics?.escalation(lateness: due.duration(until: clock.now())) }
+            if let due = dueAt.withLock({ $0.removeValue(forKey: id) }) { metrics?.escalation(lateness: due.duration(until: clock.now())) }
             let deadline = EscalationPlanner.nextDeadline(change.transition.incident).map { "\($0.milliseconds)" } ?? "none"
             logger.info("scheduler: fired", metadata: [
                 "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",

@@ -1,0 +1,16 @@
+/// What changed in a store that other processes write to as well.
+public enum StoreChange: String, Sendable {
+    /// An incident's next deadline may have moved.
+    case deadlines
+    /// The outbox has new messages, or a queue's head was released.
+    case outbox
+}
+
+/// A store several replicas share. Each replica hears the others' changes, so none of them
+/// needs a polling cycle to notice new deadlines or outbox messages.
+public protocol SharedIncidentStore: IncidentStore {
+    /// Calls `heard` for each change any replica commits, until cancelled. Throws when the
+    /// link to the database is lost; changes made meanwhile are not heard, so the caller
+    /// treats a new call as "anything may have changed".
+    func listen(_ heard: @Sendable (StoreChange) async -> Void) async throws
+}

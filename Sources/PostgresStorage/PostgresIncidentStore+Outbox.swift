@@ -1,0 +1,197 @@
+import Incidents
+import PostgresNIO
+import Storage
+
+/// The outbox across replicas: only a queue's head may go, and a head is claimed by one
+/// replica until it is marked or its claim runs out (`OutboxClaim.window`), when another
+/// replica takes it over. So messages leave in order per queue, each sent by one replica
+/// at a time.
+extension PostgresIncidentStore {
+    /// The outbox columns the store reads, in this order.
+    static let outboxColumns = "outbox.id, outbox.incident_number, outbox.queue, outbox.body, outbox.status, outbox.attempts, outbox.last_error, outbox.created_at"
+
+    /// Each queue's oldest pending row that can be read.
+    static let queueHeads = """
+        SELECT DISTINCT ON (queue) id, next_attempt_at, claimed_until FROM outbox
+        WHERE status = 'pending' AND damaged IS NULL ORDER BY queue, id
+        """
+
+    public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
+        let claimUntil = now.adding(OutboxClaim.window).milliseconds
+        let rows = try await transaction { connection in
+            // Retry times are wall-clock instants. One set after `now` means the clock has
+            // stepped back since: count its wait again from now.
+            try await connection.query("""
+                UPDATE outbox SET next_attempt_at = \(now.milliseconds) + retry_delay_ms, retry_set_at = \(now.milliseconds)
+                WHERE status = 'pending' AND retry_set_at > \(now.milliseconds)
+                """, logger: logger)
+            // The claim's conditions are on the row itself, so a replica that waited for
+            // another's claim to commit sees it and takes nothing. This replica's own claims
+            // are handed out again, as on SQLite: its sender asks only when none is in flight.
+            let claimed = try await connection.query(PostgresQuery(unsafeSQL: """
+                UPDATE outbox SET claimed_until = $1, claim_token = $2
+                FROM (\(Self.queueHeads)) AS head
+                WHERE outbox.id = head.id AND outbox.status = 'pending' AND outbox.next_attempt_at <= $3
+                  AND (outbox.claimed_until IS NULL OR outbox.claimed_until <= $3 OR outbox.claim_token = $2)
+                RETURNING \(Self.outboxColumns)
+                """, binds: try Self.binds(claimUntil, replica, now.milliseconds)), logger: logger)
+            return try await Self.outboxRows(claimed).sorted { $0.id < $1.id }
+        }
+        return try await decoded(rows) { try $0.message() }
+    }
+
+    public func outboxQueues() async throws -> [OutboxQueueState] {
+        try await read { connection in
+            try await connection.query("""
+                SELECT queue, COUNT(*), MIN(created_at) FROM outbox
+                WHERE status = 'pending' AND damaged IS NULL GROUP BY queue ORDER BY queue
+                """, logger: logger).decode((String, Int, Int64).self)
+                .reduce(into: []) { $0.append(OutboxQueueState(queue: $1.0, depth: $1.1, oldest: Timestamp(milliseconds: $1.2))) }
+        }
+    }
+
+    public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
+        // Over queue heads only; a head another replica holds is tried when its claim runs out.
+        try await read { connection in
+            try await connection.query("""
+                SELECT MIN(CASE WHEN outbox.claim_token = \(replica) THEN outbox.next_attempt_at
+                                ELSE GREATEST(outbox.next_attempt_at, COALESCE(outbox.claimed_until, 0)) END)
+                FROM outbox
+                JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' AND damaged IS NULL GROUP BY queue) AS head ON head.id = outbox.id
+                WHERE NOT (outbox.queue = ANY(\(Array(queues))))
+                """, logger: logger).decode(Int64?.self)
+                .first(where: { _ in true })?.map(Timestamp.init(milliseconds:))
+        }
+    }
+
+    public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
+        try await transaction { connection in
+            // Whoever sent it, it was delivered: recorded even if the claim had run out.
+            guard let row = try await pendingRow(message, ownClaimOnly: false, on: connection) else { return }
+            try await connection.query(
+                "UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL WHERE id = \(row.id)",
+                logger: logger
+            )
+            try await notify(.outbox, on: connection)
+            // The posted card's timestamp is the incident's thread: saved with the delivery.
+            let delivery = try row.delivery()
+            guard let threadTS, delivery.effect == .postCard, delivery.destination == .incidentChannel else { return }
+            let incidents = try await connection.query(
+                "SELECT body FROM incident WHERE number = \(row.incidentNumber) AND damaged IS NULL FOR UPDATE", logger: logger
+            ).decode(String.self)
+            guard let body = try await incidents.first(where: { _ in true }) else { return }
+            guard var incident = try? StoredIncident.decode(body) else {
+                try await quarantineIncident(number: row.incidentNumber, reason: "its record cannot be decoded", on: connection)
+                return
+            }
+            incident.threadTS = threadTS
+            try await save(incident, on: connection)
+        }
+    }
+
+    public func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
+        let now = clock.now()
+        try await transaction { connection in
+            guard let row = try await pendingRow(message, ownClaimOnly: true, on: connection) else { return }
+            try await setRetry(row, at: retryAt, now: now, error: error, on: connection)
+        }
+    }
+
+    public func markMisconfigured(_ message: OutboxMessage, retryAt: Timestamp, error: String, at: Timestamp) async throws {
+        let now = clock.now()
+        try await transaction { connection in
+            guard let row = try await pendingRow(message, ownClaimOnly: true, on: connection) else { return }
+            let firstTime = row.lastError?.hasPrefix(SQLiteIncidentStore.configurationPrefix) != true
+            try await setRetry(row, at: retryAt, now: now, error: SQLiteIncidentStore.configurationPrefix + error, on: connection)
+            guard firstTime else { return }
+            let text = "could not deliver \(SQLiteIncidentStore.name(of: try row.delivery().effect)) to \(row.queue): \(error). It stays queued and is retried until it goes through."
+            try await insertTimeline(TimelineEntry(at: at, actor: IncidentMachine.bot, kind: .deliveryFailed, text: text), incidentNumber: row.incidentNumber, on: connection)
+            let bodies = try await connection.query(
+                "SELECT body FROM incident WHERE number = \(row.incidentNumber) AND damaged IS NULL", logger: logger
+            ).decode(String.self)
+            guard let body = try await bodies.first(where: { _ in true }), let incident = try? StoredIncident.decode(body) else { return }
+            try await insertOutbox(Delivery(.deliveryProblem(text: text), to: .incidentChannel), for: incident, at: at, on: connection)
+        }
+    }
+
+    public func markFailed(_ message: OutboxMessage, error: String, at: Timestamp) async throws {
+        try await transaction { connection in
+            guard let row = try await pendingRow(message, ownClaimOnly: true, on: connection) else { return }
+            try await connection.query("""
+                UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = \(error), claimed_until = NULL
+                WHERE id = \(row.id)
+                """, logger: logger)
+            let text = "could not deliver \(SQLiteIncidentStore.name(of: try row.delivery().effect)) to \(row.queue): \(error)"
+            try await insertTimeline(TimelineEntry(at: at, actor: IncidentMachine.bot, kind: .deliveryFailed, text: text), incidentNumber: row.incidentNumber, on: connection)
+            try await notify(.outbox, on: connection)
+        }
+    }
+
+    /// Keeps the row pending until `retryAt`, releases the claim, and wakes the replicas.
+    private func setRetry(_ row: OutboxRow, at retryAt: Timestamp, now: Timestamp, error: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = \(retryAt.milliseconds), retry_set_at = \(now.milliseconds),
+              retry_delay_ms = \(max(0, retryAt.milliseconds - now.milliseconds)), last_error = \(error), claimed_until = NULL
+            WHERE id = \(row.id)
+            """, logger: logger)
+        try await notify(.outbox, on: connection)
+    }
+
+    /// The message's row, locked, if it is still pending. Marking a row twice changes nothing,
+    /// and a replica whose claim ran out and was taken over leaves the row to the new holder
+    /// (except to record that it was delivered).
+    private func pendingRow(_ message: OutboxMessage, ownClaimOnly: Bool, on connection: PostgresConnection) async throws -> OutboxRow? {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.outboxColumns) FROM outbox
+            WHERE outbox.id = $1 AND outbox.status = 'pending'
+              AND ($2 = false OR outbox.claim_token IS NULL OR outbox.claim_token = $3)
+            FOR UPDATE
+            """, binds: try Self.binds(message.id, ownClaimOnly, replica)), logger: logger)
+        return try await Self.outboxRows(rows).first
+    }
+
+    // MARK: Rows
+
+    struct OutboxRow {
+        var id: Int64
+        var incidentNumber: Int
+        var queue: String
+        var body: String
+        var status: String
+        var attempts: Int
+        var lastError: String?
+        var createdAt: Int64
+
+        func delivery() throws -> Delivery { try JSON.decode(Delivery.self, from: body) }
+
+        func message() throws -> OutboxMessage {
+            OutboxMessage(
+                id: id, incidentID: Incident.id(number: incidentNumber), queue: queue, delivery: try delivery(),
+                attempts: attempts, createdAt: Timestamp(milliseconds: createdAt)
+            )
+        }
+
+        func record() throws -> DeliveryRecord {
+            guard let status = DeliveryRecord.Status(rawValue: status) else { throw StorageError.corrupt("unknown outbox status \(status)") }
+            return DeliveryRecord(id: id, queue: queue, delivery: try delivery(), status: status, attempts: attempts, lastError: lastError)
+        }
+    }
+
+    static func outboxRows(_ rows: PostgresRowSequence) async throws -> [OutboxRow] {
+        try await rows.decode((Int64, Int, String, String, String, Int, String?, Int64).self).reduce(into: []) {
+            $0.append(OutboxRow(id: $1.0, incidentNumber: $1.1, queue: $1.2, body: $1.3, status: $1.4, attempts: $1.5, lastError: $1.6, createdAt: $1.7))
+        }
+    }
+
+    /// Outbox rows selected by `clause` (joins, WHERE and ORDER BY with their bindings).
+    func outboxRows(_ clause: PostgresQuery) async throws -> [OutboxRow] {
+        let query = PostgresQuery(unsafeSQL: "SELECT \(Self.outboxColumns) FROM outbox " + clause.sql, binds: clause.binds)
+        return try await read { connection in try await Self.outboxRows(try await connection.query(query, logger: logger)) }
+    }
+
+    static func binds(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { try binds.append(value) }
+        return binds
+    }
+}

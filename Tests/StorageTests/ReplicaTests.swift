@@ -1,0 +1,145 @@
+import Foundation
+import Incidents
+import PostgresStorage
+import Synchronization
+import TestSupport
+import Testing
+
+/// Several stores on one PostgreSQL database, as several replicas of the bot open them.
+@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"))
+struct ReplicaTests {
+    @Test func replicasStartingTogetherMigrateOnceAndShareOneInstallation() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 3, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                var ids: Set<String> = []
+                for store in stores { ids.insert(try await store.installationID()) }
+                #expect(ids.count == 1)
+                let applied = try await schema.client.query("SELECT COUNT(*) FROM schema_migration").decode(Int.self)
+                    .reduce(into: [Int]()) { $0.append($1) }
+                #expect(applied == [1])
+            }
+        }
+    }
+
+    @Test func numbersStaySequentialAcrossReplicas() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 3, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let numbers = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<30 {
+                        let store = stores[index % 3]
+                        group.addTask { try await Fixtures.declare(in: store, channel: "C\(index)").number }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(numbers.sorted() == Array(1...30))
+            }
+        }
+    }
+
+    /// Three schedulers racing over the same due incidents: each escalation is saved once.
+    @Test func eachDueEscalationIsFiredByExactlyOneReplica() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 3, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                for index in 0..<20 { try await Fixtures.declare(in: stores[index % 3], channel: "C\(index)") }
+                let due = Fixtures.at(seconds: 60)
+                let ids = try await withThrowingTaskGroup(of: [String].self) { group in
+                    for store in stores {
+                        group.addTask {
+                            var fired: [String] = []
+                            try await store.updateDue(at: due) { incident in
+                                EscalationPlanner.due(incident, at: due).map { Fixtures.change($0) }
+                            } committed: { id, result in
+                                if result.saved != nil { fired.append(id) }
+                            }
+                            return fired
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(ids.count == 20 && Set(ids).count == 20)
+                for index in 1...20 {
+                    let escalations = try await stores[0].timeline("INC-\(index)").filter { $0.kind == .escalated }
+                    // Level 1 at the declaration, level 2 once.
+                    #expect(escalations.count == 2, "INC-\(index)")
+                    #expect(try await stores[1].incident("INC-\(index)")?.levelsReached == 2)
+                }
+                #expect(try await stores[2].dueIncidents(at: due).isEmpty)
+            }
+        }
+    }
+
+    /// A queue head is one replica's until marked or until its claim runs out; then another
+    /// replica takes it over, and the queue's order holds.
+    @Test func aClaimedHeadIsTakenOverOnlyWhenItsClaimRunsOut() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let (a, b) = (stores[0], stores[1])
+                try await Fixtures.declare(in: a, deliveries: OutboxTests.deliveries)
+                let claimedByA = try await a.deliverable(at: Fixtures.start)
+                #expect(claimedByA.map(\.queue) == ["slack:C1", "slack:C9"])
+                // B gets nothing while A's claims hold, and knows when they run out.
+                #expect(try await b.deliverable(at: Fixtures.at(seconds: 9)).isEmpty)
+                #expect(try await b.nextDeliveryAttempt() == Fixtures.start.adding(OutboxClaim.window))
+
+                // A delivers C9's head; C1's is still A's. A then dies.
+                try await a.markDelivered(claimedByA[1], threadTS: nil, at: Fixtures.at(seconds: 1))
+                #expect(try await b.deliverable(at: Fixtures.at(seconds: 2)).isEmpty)
+
+                // After the window, B takes C1's head over: the same message, not the one behind it.
+                let takenOver = try await b.deliverable(at: Fixtures.start.adding(OutboxClaim.window))
+                #expect(takenOver.map(\.id) == [claimedByA[0].id])
+                // A, back late, cannot push B's message back to retry; B's outcome counts.
+                try await a.markRetry(claimedByA[0], retryAt: Fixtures.at(seconds: 60), error: "late")
+                try await b.markDelivered(takenOver[0], threadTS: "1.1", at: Fixtures.at(seconds: 11))
+                let records = try await a.deliveries("INC-1")
+                #expect(records.map(\.status) == [.delivered, .delivered, .pending])
+                #expect(records[0].attempts == 0 && records[0].lastError == nil)
+
+                // The next message of C1 is free for whichever replica asks first.
+                let next = try await a.deliverable(at: Fixtures.at(seconds: 11))
+                #expect(next.map(\.delivery) == [OutboxTests.deliveries[2]])
+                #expect(try await b.deliverable(at: Fixtures.at(seconds: 11)).isEmpty)
+            }
+        }
+    }
+
+    @Test func aKeySeenByOneReplicaIsNotNewToAnother() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 3, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let firsts = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for round in 0..<12 {
+                        let store = stores[round % 3]
+                        group.addTask { try await store.firstSighting("envelope:E1", at: Fixtures.start, keepFor: .seconds(7200)) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(firsts.filter { $0 }.count == 1)
+            }
+        }
+    }
+
+    /// One replica's commit wakes the others: a declaration is heard as a deadline change and
+    /// as outbox work.
+    @Test func aChangeOnOneReplicaIsHeardOnTheOthers() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let heard = Heard()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await stores[1].listen { change in heard.changes.withLock { _ = $0.insert(change) } } }
+                    defer { group.cancelAll() }
+                    // LISTEN starts asynchronously: declare until the listener has heard both kinds.
+                    let deadline = ContinuousClock.now + .seconds(10)
+                    while heard.changes.withLock({ $0.count }) < 2, ContinuousClock.now < deadline {
+                        try await Fixtures.declare(in: stores[0])
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    #expect(heard.changes.withLock { $0 } == [.deadlines, .outbox])
+                }
+            }
+        }
+    }
+}
+
+final class Heard: Sendable {
+    let changes = Mutex<Set<StoreChange>>([])
+}
