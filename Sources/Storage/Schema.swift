@@ -96,6 +96,7 @@ enum Schema {
                 t.column("payload", .text).notNull()
             }
         }
+        migrator.registerMigration("v6-runs", migrate: RunSchema.migrate)
         return migrator
     }
 }

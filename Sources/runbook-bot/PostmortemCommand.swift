@@ -8,7 +8,7 @@ import Storage
 struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postmortem",
-        abstract: "Print an incident's postmortem as Markdown: summary, timeline, escalation, updates, failures and runbook follow-ups."
+        abstract: "Print an incident's postmortem as Markdown: summary, timeline, escalation, procedure runs, updates, failures and runbook follow-ups."
     )
 
     @OptionGroup var config: ConfigOptions
@@ -28,7 +28,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         guard let found = try await store.incident(id) else { throw ValidationError("there is no incident \(id)") }
         let postmortem = Postmortem(
             incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
-            runbookFile: library.runbook(found.policy.system)?.sourceFile
+            runs: try await store.runs(incidentID: id), runbookFile: library.runbook(found.policy.system)?.sourceFile
         )
         print(MarkdownRenderer.render(postmortem.card(times: TimeFormatter(timeZoneIdentifier: settings.timeZone), now: SystemClock().now())), terminator: "")
     }

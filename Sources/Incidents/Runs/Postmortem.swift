@@ -116,3 +116,32 @@ public struct Postmortem: Sendable {
         return prompts
     }
 }
+
+extension Postmortem {
+    /// The summary for the incident's thread: plain lines, short enough to read in chat.
+    public func threadSummary(times: TimeFormatter, now: Timestamp) -> String {
+        var lines = ["📝 Postmortem summary: \(incident.id) \(incident.title)"]
+        lines.append("Failure mode: \(incident.failureModeTitle ?? "none matched") · severity \(incident.severity.rawValue)")
+        var timing = "Declared \(times.format(incident.declaredAt))"
+        if let at = incident.acknowledgedAt { timing += " · acknowledged after \(TimeFormatter.elapsed(from: incident.declaredAt, to: at))" }
+        timing += incident.resolvedAt.map { " · resolved after \(TimeFormatter.elapsed(from: incident.declaredAt, to: $0))" }
+            ?? " · still open after \(TimeFormatter.elapsed(from: incident.declaredAt, to: now))"
+        lines.append(timing)
+        lines.append("Escalation: \(incident.levelsReached) of \(incident.policy.levels.count) levels reached")
+        for run in runs {
+            let took = run.finishedAt.map { "finished in \(TimeFormatter.elapsed(from: run.startedAt, to: $0))" } ?? "not finished"
+            let skipped = run.records.filter { $0.outcome == .skipped }.count
+            lines.append("\(run.id) \(run.procedureTitle): \(run.stepsEnded) of \(run.steps.count) steps, \(took)\(skipped > 0 ? ", \(skipped) skipped" : "")")
+        }
+        let prompts = followUps()
+        if prompts.isEmpty {
+            lines.append("Runbook follow-ups: none derived from the record; say what you learned anyway.")
+        } else {
+            lines.append("Runbook follow-ups:")
+            lines += prompts.prefix(10).map { "• \($0)" }
+            if prompts.count > 10 { lines.append("• … and \(prompts.count - 10) more") }
+        }
+        lines.append("The whole document: runbook-bot postmortem \(incident.id)")
+        return lines.joined(separator: "\n")
+    }
+}
