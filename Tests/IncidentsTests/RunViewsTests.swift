@@ -101,3 +101,42 @@ extension ProcedureRun {
         return run
     }
 }
+
+/// Follow-ups point at the line of the step in the runbook file.
+struct StepLinesTests {
+    @Test func stepsAreFoundUnderTheirProcedure() {
+        let yaml = """
+            failure_modes:
+              - id: lambda-timeout
+                immediate_actions:
+                  - do: Check
+                    steps:
+                      - title: not a procedure step
+            procedures:
+              - id: replay-backlog
+                steps:
+                  - title: Count
+                    command: x
+                  - title: "Replay"
+              - id: "other"
+                steps:
+                  - title: First
+            escalation:
+              levels: []
+            """
+        #expect(StepLines.scan(yaml) == ["replay-backlog#1": 10, "replay-backlog#2": 12, "other#1": 15])
+    }
+
+    @Test func aSkippedStepsFollowUpNamesItsLine() throws {
+        var run = RunMachineTests.started()
+        run = try RunMachine.apply(.skip(note: "not needed"), to: run, by: "U0ALEX", at: RunMachineTests.at(30)).run
+        let declaration = IncidentMachine.Declaration(
+            title: "t", severity: .sev2, channel: "C0", declaredBy: "U0", failureModeID: "lambda-timeout", failureModeTitle: "Lambda timeout",
+            policy: PolicySnapshot(system: "fast", runsWhile: .unresolved, levels: [])
+        )
+        let incident = IncidentMachine.declare(declaration, number: 1, at: RunMachineTests.at(0)).incident
+        var postmortem = Postmortem(incident: incident, timeline: [], deliveries: [], runs: [run], runbookFile: "runbooks/fast.yaml")
+        postmortem.stepLines = ["replay-backlog#1": 42]
+        #expect(postmortem.followUps().contains("Step 1 of replay-backlog was skipped: “not needed” — still right? (runbooks/fast.yaml:42)"))
+    }
+}
