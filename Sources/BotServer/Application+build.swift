@@ -50,21 +50,30 @@ public func buildApplication(
     let outboxWakeup = Wakeup(clock: clock)
     let desk = IncidentDesk(
         store: store, library: configuration.library, settings: configuration.settings, clock: clock,
-        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups,
+        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups, runs: store as? any RunStore,
         changed: {
             await schedulerWakeup.signal()
             await outboxWakeup.signal()
         }
     )
+    let runOutboxWakeup = Wakeup(clock: clock)
+    // Runs and drills live in stores that keep them (SQLite does); a store without them
+    // leaves the run commands out.
+    let runs = (store as? any RunStore).map { runStore in
+        RunDesk(store: runStore, incidents: desk, changed: {
+            await schedulerWakeup.signal()
+            await runOutboxWakeup.signal()
+        })
+    }
     let responder = RunbookResponder(library: configuration.library)
     let handled = HandledOnce(store: store, clock: clock, logger: logger)
     let search = SearchExecutor()
     let metrics = BotMetrics()
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics, runs: runs
     )
-    let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled)
+    let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled, runs: runs)
     let events = SlackEventsController(responder: responder, poster: transport, handled: handled, search: search)
 
     let router = Router(context: BotRequestContext.self)
@@ -94,8 +103,17 @@ public func buildApplication(
         services.append(SharedStoreWakeups(store: shared, scheduler: schedulerWakeup, outbox: outboxWakeup, clock: clock, logger: logger))
     }
     services.append(EscalationScheduler(
-        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics
+        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics,
+        timers: (store as? any TimerStore).map { timerStore in
+            DurableTimers(store: timerStore, handlers: runs.map { [RunWatchTimerHandler(runs: $0)] } ?? [], logger: logger)
+        }
     ))
+    if let runs, let runStore = store as? any RunStore {
+        services.append(RunOutboxSender(
+            store: runStore, incidents: store, post: { await transport.post($0) }, clock: clock, wakeup: runOutboxWakeup,
+            logger: logger, times: times, startupNotes: { (try? await runs.drillWarnings()) ?? [] }
+        ))
+    }
     services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {
         services.append(SocketModeService(

@@ -17,6 +17,8 @@ struct InteractionsController: Sendable {
     let slack: SlackWebAPI
     /// A redelivered click carries the same `action_ts`: it is handled once.
     let handled: HandledOnce
+    /// Checklist buttons and **Start procedure**; nil when the store keeps no runs.
+    var runs: RunDesk?
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("interactions", use: handle)
@@ -55,6 +57,10 @@ struct InteractionsController: Sendable {
             logger.info("button handled", metadata: ["action": "share", "entry": "\(answer.entry?.description ?? "-")", "user": "\(click.user)"])
             return
         }
+        if RunButton.isRunButton(click.actionID) {
+            await runButton(click, logger: logger)
+            return
+        }
         guard let action = CardAction(actionID: click.actionID, value: click.value) else {
             logger.notice("unknown button", metadata: ["action_id": "\(click.actionID)"])
             return
@@ -64,6 +70,19 @@ struct InteractionsController: Sendable {
             "action": "\(click.actionID)", "incident": "\(reply.incidentID ?? click.value)", "done": "\(reply.succeeded)", "user": "\(click.user)",
         ])
         // The card updates itself through the outbox; only a refusal needs telling.
+        if !reply.succeeded, let url = click.responseURL {
+            await respond(CardRenderer.message(for: reply.card, responseType: .ephemeral), to: url, logger: logger)
+        }
+    }
+
+    /// A checklist button: the checklist updates itself through the outbox; only a refusal needs telling.
+    private func runButton(_ click: InteractionPayload.Click, logger: Logger) async {
+        guard let runs, let button = RunButton(actionID: click.actionID, value: click.value) else {
+            logger.notice("unknown button", metadata: ["action_id": "\(click.actionID)"])
+            return
+        }
+        let reply = await runs.handle(button, actor: click.user, channel: click.channel)
+        logger.info("button handled", metadata: ["action": "\(click.actionID)", "done": "\(reply.succeeded)", "user": "\(click.user)"])
         if !reply.succeeded, let url = click.responseURL {
             await respond(CardRenderer.message(for: reply.card, responseType: .ephemeral), to: url, logger: logger)
         }

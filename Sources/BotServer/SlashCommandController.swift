@@ -17,6 +17,8 @@ struct SlashCommandController: Sendable {
     let handled: HandledOnce
     let search: SearchExecutor
     var metrics: BotMetrics?
+    /// Procedure runs and drills; nil when the store keeps no runs.
+    var runs: RunDesk?
     let replies = ReplyCache<RunbookResponder.Identity>()
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
@@ -65,7 +67,16 @@ struct SlashCommandController: Sendable {
         var entry = "-"
         var found = "unknown_command"
         var verb = "unknown"
-        if runbookCommands.contains(payload.command) {
+        if runbookCommands.contains(payload.command), let runs, let command = RunCommand(text: payload.text) {
+            verb = "run"
+            let answered = await runReply(runs, command, payload, replayKey: replayKey)
+            reply = answered.0
+            found = answered.1
+        } else if runbookCommands.contains(payload.command), let runs, RunbookCommand(text: payload.text) == .list {
+            verb = "list"
+            reply = await listWithDrillWarnings(runs, logger: logger)
+            found = "found"
+        } else if runbookCommands.contains(payload.command) {
             verb = "lookup"
             let started = ContinuousClock.now
             let answer = responder.answer(RunbookCommand(text: payload.text))

@@ -22,7 +22,7 @@ public struct DeliveryRouting: Sendable {
                 deliveries += statusChannels.map { Delivery(effect, to: .statusChannel($0)) }
             case .pageTrigger, .pageResolve:
                 if pagerDutyEnabled { deliveries.append(Delivery(effect, to: .pagerDuty)) }
-            case .postCard, .updateCard, .notifyLevel, .notifyCritical, .reminder, .chainStopped, .published, .deliveryProblem:
+            case .postCard, .updateCard, .notifyLevel, .notifyCritical, .reminder, .chainStopped, .published, .deliveryProblem, .postmortemSummary:
                 deliveries.append(Delivery(effect, to: .incidentChannel))
             }
         }

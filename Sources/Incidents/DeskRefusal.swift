@@ -20,6 +20,8 @@ public enum DeskRefusal: Error, Equatable, Sendable {
     case damaged(id: String)
     /// The command could not be read: the help, with what was wrong.
     case usage(problem: String)
+    /// A procedure run or drill could not do what was asked; the text says why.
+    case run(String)
 
     /// What the refusal says.
     public var message: Card.Text {
@@ -48,6 +50,8 @@ public enum DeskRefusal: Error, Equatable, Sendable {
             "Could not save the change (\(reason)). Nothing changed; try again."
         case .usage(let problem):
             Card.Text(problem)
+        case .run(let reason):
+            "\(reason.prefix(1).uppercased())\(reason.dropFirst()). Nothing changed."
         }
     }
 

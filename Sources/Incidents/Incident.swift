@@ -38,6 +38,17 @@ public struct Timestamp: Hashable, Comparable, Codable, Sendable, CustomStringCo
     public var description: String { "\(milliseconds)ms" }
 }
 
+/// A procedure an incident's card offers to start, by id, with its title for the button.
+public struct ProcedureLink: Codable, Hashable, Sendable {
+    public var id: String
+    public var title: String
+
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+}
+
 /// Someone to notify, with what the notifier needs to reach them, copied from the runbook
 /// when the incident was declared.
 public struct NotifyTarget: Codable, Hashable, Sendable {
@@ -199,6 +210,8 @@ public struct Incident: Codable, Hashable, Sendable {
     public var pageKey: String?
     /// What the public status page shows; nil until someone publishes.
     public var publication: Publication?
+    /// The matched failure mode's procedures, offered on the card as **Start procedure**.
+    public var procedures: [ProcedureLink]? = nil
 
     /// The key a page about this incident is triggered and resolved with.
     public var dedupKey: String { pageKey ?? id }

@@ -42,6 +42,9 @@ public enum IncidentCards {
             ))
         }
         buttons.append(Card.Button("Resolve", action: CardAction.resolveID, value: incident.id, style: .primary))
+        for procedure in (incident.procedures ?? []).prefix(5) {
+            buttons.append(Card.Button(RunChecklist.label("Start procedure: \(procedure.title)"), action: RunButton.startID, value: "\(incident.id)|\(procedure.id)"))
+        }
         return buttons
     }
 

@@ -10,12 +10,13 @@ public enum IncidentCommand: Equatable, Sendable {
     case publish(id: String?, text: String)
     case list
     case show(id: String?)
+    case postmortem(id: String?)
     case help(problem: String?)
 
     /// Every verb `/incident` knows, with the words that name it and its line in the help.
     /// Parsing and the help both come from here, so neither can miss a command.
     public enum Verb: CaseIterable, Sendable {
-        case declare, acknowledge, update, escalate, resolve, publish, list, show, help
+        case declare, acknowledge, update, escalate, resolve, publish, list, show, postmortem, help
 
         /// The first word is the one the help shows; the rest are accepted too.
         public var words: [String] {
@@ -28,6 +29,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .publish: ["publish"]
             case .list: ["list", "ls"]
             case .show: ["show", "status?", "info"]
+            case .postmortem: ["postmortem", "pm", "retro"]
             case .help: ["help", "usage", "?"]
             }
         }
@@ -42,6 +44,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .publish: "/incident publish [id] <text for customers>"
             case .list: "/incident list"
             case .show: "/incident show [id]"
+            case .postmortem: "/incident postmortem [id]"
             case .help: "/incident help"
             }
         }
@@ -56,6 +59,7 @@ public enum IncidentCommand: Equatable, Sendable {
             case .publish: "put this text on the public status page (nothing else reaches it)"
             case .list: "open incidents"
             case .show: "the incident card and its timeline"
+            case .postmortem: "post the postmortem summary in the thread (the whole document: runbook-bot postmortem)"
             case .help: "this help"
             }
         }
@@ -76,6 +80,7 @@ public enum IncidentCommand: Equatable, Sendable {
         case .publish: .publish
         case .list: .list
         case .show: .show
+        case .postmortem: .postmortem
         case .help: .help
         }
     }
@@ -127,6 +132,8 @@ public enum IncidentCommand: Equatable, Sendable {
             self = .list
         case .show:
             self = .show(id: takeID())
+        case .postmortem:
+            self = .postmortem(id: takeID())
         case .help:
             self = .help(problem: nil)
         }

@@ -28,6 +28,8 @@ public struct IncidentDesk: Sendable {
     let clock: any BotClock
     let pagerDutyEnabled: Bool
     let groups: any UserGroupDirectory
+    /// Procedure runs, for `/incident show` and postmortems; nil when the store keeps none.
+    let runs: (any RunStore)?
     let times: TimeFormatter
     /// Called after every saved change, so the scheduler and the sender look again.
     let changed: @Sendable () async -> Void
@@ -35,8 +37,9 @@ public struct IncidentDesk: Sendable {
     public init(
         store: any IncidentStore, library: RunbookLibrary, settings: BotSettings, clock: any BotClock,
         pagerDutyEnabled: Bool, groups: any UserGroupDirectory = NoUserGroups(),
-        changed: @escaping @Sendable () async -> Void = {}
+        runs: (any RunStore)? = nil, changed: @escaping @Sendable () async -> Void = {}
     ) {
+        self.runs = runs
         self.groups = groups
         self.store = store
         self.library = library
@@ -96,11 +99,17 @@ public struct IncidentDesk: Sendable {
             case .show(let id):
                 let incident = try await accessibleIncident(id, actor: actor, channel: channel)
                 let id = incident.id
-                let card = IncidentCards.detail(
+                var card = IncidentCards.detail(
                     incident, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
                     now: clock.now(), times: times
                 )
+                let procedureRuns = try await runs?.runs(incidentID: id) ?? []
+                if !procedureRuns.isEmpty {
+                    card.sections.insert(Card.Section("Procedure runs", RunMessages.runLines(procedureRuns, now: clock.now())), at: 1)
+                }
                 return Reply(card: card, incidentID: id)
+            case .postmortem(let id):
+                return try await postPostmortem(id, actor: actor, channel: channel)
             case .help(let problem):
                 guard let problem else { return Reply(card: IncidentCards.help(problem: nil), incidentID: nil) }
                 throw DeskRefusal.usage(problem: problem)
@@ -153,6 +162,7 @@ public struct IncidentDesk: Sendable {
                 immediateActions: failureMode.immediateActions.map(ImmediateAction.init),
                 policy: PolicySnapshot(runbook: runbook)
             )
+            declaration.procedures = failureMode.procedures.compactMap(runbook.procedure).map { ProcedureLink(id: $0.id, title: $0.title) }
         } else {
             guard let runbook = defaultRunbook() else { throw DeskRefusal.noChainToRun(text: text) }
             declaration = IncidentMachine.Declaration(
@@ -216,7 +226,7 @@ public struct IncidentDesk: Sendable {
     /// The incident named (or the channel's only open one), if `actor` may see and change
     /// it from `channel`: an incident belongs to the channel it was declared in (threads
     /// included); admins reach every incident from anywhere.
-    private func accessibleIncident(_ id: String?, actor: String, channel: String) async throws -> Incident {
+    func accessibleIncident(_ id: String?, actor: String, channel: String) async throws -> Incident {
         let id = try await resolveID(id, channel: channel)
         guard let incident = try await store.incident(id) else { throw DeskRefusal.noSuchIncident(id) }
         if incident.channel != channel, !(await isAdmin(actor)) {
@@ -238,7 +248,7 @@ public struct IncidentDesk: Sendable {
 
     /// Admins may do everything; else anyone when the list is empty, or the user is listed
     /// or is in a listed user group.
-    private func requirePermission(_ permission: Permission, _ actor: String) async throws {
+    func requirePermission(_ permission: Permission, _ actor: String) async throws {
         let list = settings.permissions.list(for: permission)
         if list.isEmpty { return }
         if await isListed(actor, in: list) { return }
@@ -246,7 +256,7 @@ public struct IncidentDesk: Sendable {
         throw DeskRefusal.notAllowed(permission)
     }
 
-    private func isAdmin(_ actor: String) async -> Bool {
+    func isAdmin(_ actor: String) async -> Bool {
         await isListed(actor, in: settings.permissions.admins)
     }
 

@@ -62,6 +62,8 @@ public enum ChainStopReason: Codable, Hashable, Sendable {
 public struct TimelineEntry: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Sendable {
         case declared, acknowledged, escalated, update, resolved, reminder, paged, chainStopped, deliveryFailed, published
+        /// A procedure run's step: done, skipped, chosen, escalated, watched.
+        case run
     }
 
     public var at: Timestamp
@@ -96,6 +98,8 @@ public enum Effect: Codable, Hashable, Sendable {
     /// Tell the thread that a delivery is stuck on something a person must fix.
     case deliveryProblem(text: String)
     case chainStopped(reason: ChainStopReason)
+    /// `/incident postmortem`: the record's summary, posted in the thread as plain lines.
+    case postmortemSummary(text: String)
     case pageTrigger
     case pageResolve
 }

@@ -21,6 +21,8 @@ public enum IncidentMachine {
         public var reminderSeconds: Int?
         /// The installation's id, for the page key.
         public var installation: String?
+        /// The failure mode's procedures, offered as **Start procedure** buttons.
+        public var procedures: [ProcedureLink] = []
 
         public init(
             title: String, severity: IncidentSeverity, channel: String, declaredBy: String,
@@ -48,7 +50,8 @@ public enum IncidentMachine {
             immediateActions: declaration.immediateActions, policy: declaration.policy, levelsReached: 0,
             lastLevelReachedAt: nil, repeatsDone: 0, lastStatusUpdateAt: nil, lastStatusText: nil, lastReminderAt: nil,
             reminderSeconds: declaration.reminderSeconds, paged: false,
-            pageKey: declaration.installation.map { "runbook-bot/\($0)/\(Incident.id(number: number))" }
+            pageKey: declaration.installation.map { "runbook-bot/\($0)/\(Incident.id(number: number))" },
+            procedures: declaration.procedures.isEmpty ? nil : declaration.procedures
         )
         var timeline = [TimelineEntry(
             at: now, actor: declaration.declaredBy, kind: .declared,

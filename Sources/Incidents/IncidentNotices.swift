@@ -58,6 +58,8 @@ public enum IncidentNotice: Sendable, Equatable {
             return .message("⚠️ \(incident.id): \(text)", broadcast: true)
         case .chainStopped(let reason):
             return .message("\(incident.id): \(describe(reason)).", broadcast: false)
+        case .postmortemSummary(let text):
+            return .message(Card.Text(text), broadcast: false)
         case .pageTrigger, .pageResolve:
             return .none
         }

@@ -142,6 +142,7 @@ extension SQLiteIncidentStore {
         case .chainStopped: "the chain-stopped notice"
         case .pageTrigger: "the page"
         case .pageResolve: "the page resolution"
+        case .postmortemSummary: "the postmortem summary"
         }
     }
 }

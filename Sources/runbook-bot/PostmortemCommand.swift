@@ -8,7 +8,7 @@ import Storage
 struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postmortem",
-        abstract: "Print an incident's postmortem as Markdown: summary, timeline, escalation, updates, failures and runbook follow-ups."
+        abstract: "Print an incident's postmortem as Markdown: summary, timeline, escalation, procedure runs, updates, failures and runbook follow-ups."
     )
 
     @OptionGroup var config: ConfigOptions
@@ -26,10 +26,14 @@ struct PostmortemCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no incident database at \(path)") }
         let store = try SQLiteIncidentStore(path: path, clock: SystemClock())
         guard let found = try await store.incident(id) else { throw ValidationError("there is no incident \(id)") }
-        let postmortem = Postmortem(
+        var postmortem = Postmortem(
             incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
-            runbookFile: library.runbook(found.policy.system)?.sourceFile
+            runs: try await store.runs(incidentID: id), runbookFile: library.runbook(found.policy.system)?.sourceFile
         )
+        // Follow-ups point at the step's line when the runbook file can be read.
+        if let file = postmortem.runbookFile, let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            postmortem.stepLines = StepLines.scan(text)
+        }
         print(MarkdownRenderer.render(postmortem.card(times: TimeFormatter(timeZoneIdentifier: settings.timeZone), now: SystemClock().now())), terminator: "")
     }
 }

@@ -25,6 +25,7 @@ struct PermissionMatrixDriver {
         case .publish: "publish \(id) Invoices are delayed"
         case .list: "list"
         case .show: "show \(id)"
+        case .postmortem: "postmortem \(id)"
         case .help: "help"
         }
     }
@@ -59,6 +60,8 @@ struct PermissionMatrixDriver {
                         #expect(reply.contains(id) == reachable, "\(label)")
                     case .show:
                         #expect(reply.contains("belongs to <#C123>") == !reachable, "\(label)")
+                    case .postmortem:
+                        #expect(reply.contains("postmortem summary posted") == (reachable && user.name != "unlisted"), "\(label)")
                     default:
                         let accepted = reachable && user.name != "unlisted"
                         let after = try await store.incident(id).map(Self.decided)

@@ -27,7 +27,7 @@ extension IncidentFlowTests {
             let cases = try await PermissionMatrixDriver.run(store: bot.store) { text, user, channel in
                 try Self.rendered(await bot.message("/incident", text, user: user, channel: channel))
             }
-            #expect(cases == 96)
+            #expect(cases == 108)
         }
     }
 

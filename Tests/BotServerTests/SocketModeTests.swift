@@ -153,7 +153,7 @@ struct SocketModeTests {
                 let payload = try #require(link.acknowledgements(of: envelope).first?["payload"] as? [String: Any])
                 return String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
             }
-            #expect(cases == 96)
+            #expect(cases == 108)
         }
         await fake.stop()
     }

@@ -58,6 +58,18 @@ struct CLITests {
         return path
     }
 
+    @Test func validateWithTheBotsDataWarnsAboutProceduresNeverDrilled() throws {
+        let plain = try Self.run(["validate", "--config", Self.sampleConfig])
+        #expect(plain.status == 0)
+        #expect(!plain.output.contains("drilled"), "without the bot's data the runbooks alone are checked")
+        let data = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let withData = try Self.run(["validate", "--config", Self.sampleConfig, "--data-dir", data])
+        #expect(withData.status == 0, "warnings do not fail validation")
+        #expect(withData.output.contains("procedure unblock-after-outage has never been drilled: rehearse it with /runbook drill unblock-after-outage"))
+        #expect(!FileManager.default.fileExists(atPath: data + "/incidents.sqlite"), "validate creates no database")
+    }
+
     /// A config with two broken runbooks: one that is not YAML, one with a bad key and a bad reference.
     static func brokenConfig() throws -> String {
         let directory = try temporaryDirectory()

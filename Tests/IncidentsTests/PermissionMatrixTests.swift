@@ -50,6 +50,7 @@ struct PermissionMatrixTests {
         case .publish: "publish INC-1 Invoices are delayed"
         case .list: "list"
         case .show: "show INC-1"
+        case .postmortem: "postmortem INC-1"
         case .help: "help"
         }
     }
@@ -94,6 +95,14 @@ struct PermissionMatrixTests {
             } else {
                 #expect(after != before)
             }
+        case .postmortem:
+            // Posting the summary changes no incident, but queues a message in its thread.
+            let expected: DeskRefusal? =
+                if !mayReach { .belongsElsewhere(id: "INC-1", channel: "C0INC") }
+                else if !allowedByList { .notAllowed(.update) }
+                else { nil }
+            #expect(reply.refusal == expected)
+            #expect((try await store.deliveries("INC-1").count > deliveriesBefore) == (expected == nil))
         case .help:
             Issue.record("help is not in the matrix")
         }

@@ -19,7 +19,8 @@ struct LiveTransport: Transport {
     /// Posts a message that is not tied to an incident (an answer to a mention).
     func post(_ post: SlackPost) async -> DeliveryOutcome {
         guard let slack else {
-            console.logger.notice("[local mode: not sent] post to #\(post.channel)\(post.threadTS.map { " thread \($0)" } ?? ""): \(post.text)")
+            let verb = post.method == .update ? "update message \(post.ts ?? "") in" : "post to"
+            console.logger.notice("[local mode: not sent] \(verb) #\(post.channel)\(post.threadTS.map { " thread \($0)" } ?? ""): \(post.text)")
             return .delivered(messageID: nil)
         }
         return Self.outcome(await slack.api.send(post, token: slack.token))

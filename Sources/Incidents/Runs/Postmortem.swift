@@ -11,6 +11,8 @@ public struct Postmortem: Sendable {
     public var runs: [ProcedureRun]
     /// The runbook file the incident's chain came from, for follow-ups to name.
     public var runbookFile: String?
+    /// Where each step starts in that file (`StepLines.scan`), for follow-ups to point at.
+    public var stepLines: [String: Int] = [:]
 
     public init(incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], runs: [ProcedureRun] = [], runbookFile: String? = nil) {
         self.incident = incident
@@ -96,17 +98,22 @@ public struct Postmortem: Sendable {
             let who = incident.policy.levels.first?.name ?? "level 1"
             prompts.append("Escalation went past level 1 (\(who)): were level 1's immediate actions not enough?\(file)")
         }
+        /// The file and, when known, the step's line.
+        func place(_ run: ProcedureRun, _ step: Int) -> String {
+            guard let runbookFile, let line = stepLines["\(run.procedureID)#\(step)"] else { return file }
+            return " (\(runbookFile):\(line))"
+        }
         for run in runs {
             for (index, record) in run.records.enumerated() {
                 if record.outcome == .skipped {
-                    prompts.append("Step \(index + 1) of \(run.procedureID) was skipped\(record.note.map { ": “\($0)”" } ?? "") — still right?\(file)")
+                    prompts.append("Step \(index + 1) of \(run.procedureID) was skipped\(record.note.map { ": “\($0)”" } ?? "") — still right?\(place(run, index + 1))")
                 }
                 if record.outcome == .current, !run.steps[index].decisions.isEmpty {
-                    prompts.append("Step \(index + 1) of \(run.procedureID) stopped at a decision nobody took: is the choice clear enough?\(file)")
+                    prompts.append("Step \(index + 1) of \(run.procedureID) stopped at a decision nobody took: is the choice clear enough?\(place(run, index + 1))")
                 }
             }
             for slow in RunSummary(run).slowerThanWatched {
-                prompts.append("Step \(slow.number) of \(run.procedureID) took far longer than its watch_for: update the timing?\(file)")
+                prompts.append("Step \(slow.number) of \(run.procedureID) took far longer than its watch_for: update the timing?\(place(run, slow.number))")
             }
         }
         let unreachable = incident.policy.levels.prefix(incident.levelsReached).flatMap(\.targets).filter { $0.chat == nil }
@@ -114,5 +121,34 @@ public struct Postmortem: Sendable {
             prompts.append("\(target) was pinged but has no Slack id: add their slack: field?\(file)")
         }
         return prompts
+    }
+}
+
+extension Postmortem {
+    /// The summary for the incident's thread: plain lines, short enough to read in chat.
+    public func threadSummary(times: TimeFormatter, now: Timestamp) -> String {
+        var lines = ["📝 Postmortem summary: \(incident.id) \(incident.title)"]
+        lines.append("Failure mode: \(incident.failureModeTitle ?? "none matched") · severity \(incident.severity.rawValue)")
+        var timing = "Declared \(times.format(incident.declaredAt))"
+        if let at = incident.acknowledgedAt { timing += " · acknowledged after \(TimeFormatter.elapsed(from: incident.declaredAt, to: at))" }
+        timing += incident.resolvedAt.map { " · resolved after \(TimeFormatter.elapsed(from: incident.declaredAt, to: $0))" }
+            ?? " · still open after \(TimeFormatter.elapsed(from: incident.declaredAt, to: now))"
+        lines.append(timing)
+        lines.append("Escalation: \(incident.levelsReached) of \(incident.policy.levels.count) levels reached")
+        for run in runs {
+            let took = run.finishedAt.map { "finished in \(TimeFormatter.elapsed(from: run.startedAt, to: $0))" } ?? "not finished"
+            let skipped = run.records.filter { $0.outcome == .skipped }.count
+            lines.append("\(run.id) \(run.procedureTitle): \(run.stepsEnded) of \(run.steps.count) steps, \(took)\(skipped > 0 ? ", \(skipped) skipped" : "")")
+        }
+        let prompts = followUps()
+        if prompts.isEmpty {
+            lines.append("Runbook follow-ups: none derived from the record; say what you learned anyway.")
+        } else {
+            lines.append("Runbook follow-ups:")
+            lines += prompts.prefix(10).map { "• \($0)" }
+            if prompts.count > 10 { lines.append("• … and \(prompts.count - 10) more") }
+        }
+        lines.append("The whole document: runbook-bot postmortem \(incident.id)")
+        return lines.joined(separator: "\n")
     }
 }

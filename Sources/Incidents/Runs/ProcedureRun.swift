@@ -23,6 +23,8 @@ public struct ProcedureRun: Codable, Hashable, Sendable {
         /// The contact id to escalate to, and when.
         public var escalateTo: String?
         public var escalateWhen: String?
+        /// How to reach `escalateTo`, copied from the runbook's contacts when the run starts.
+        public var escalateTarget: NotifyTarget?
 
         public init(_ step: ProcedureStep) {
             title = step.title
@@ -78,10 +80,21 @@ public struct ProcedureRun: Codable, Hashable, Sendable {
     public var finishedAt: Timestamp?
     /// When the current step's `watch_for` runs out: the bot then asks whether `expect` holds.
     public var watchDeadline: Timestamp?
+    /// The checklist message once posted: it is updated in place, and a drill's thread hangs off it.
+    public var checklistTS: String?
+    /// The failure mode the run remediates (a drill's figures are set beside the article's targets).
+    public var failureModeID: String?
+    public var failureModeTitle: String?
 
     public var id: String { Self.id(number: number) }
     public static func id(number: Int) -> String { "RUN-\(number)" }
     public var isFinished: Bool { current == nil }
+
+    /// The current step has watched for its `watch_for` and waits for "does `expect` hold?".
+    public var awaitsExpectation: Bool {
+        guard let current else { return false }
+        return watchDeadline == nil && steps[current].watchForSeconds != nil && records[current].outcome == .current
+    }
 
     /// Steps done or skipped so far.
     public var stepsEnded: Int { records.filter { $0.outcome == .done || $0.outcome == .skipped }.count }

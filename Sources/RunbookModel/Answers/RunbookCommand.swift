@@ -4,6 +4,9 @@ public enum RunbookCommand: Equatable, Sendable {
     case list
     case lookup(query: String, share: Bool)
     case section(RunbookSection, system: String?)
+    /// A procedure run or drill (`run`, `step`, `drill`, `drills`): carried out by the bot's
+    /// run desk, which reads `text` itself.
+    case procedureRun(Form, text: String)
 
     public enum RunbookSection: String, CaseIterable, Sendable {
         case overview
@@ -27,6 +30,8 @@ public enum RunbookCommand: Equatable, Sendable {
             self = .help
         case "list", "ls":
             self = .list
+        case "run", "step", "drill", "drills":
+            self = .procedureRun(first == "run" ? .run : first == "step" ? .step : first == "drill" ? .drill : .drills, text: trimmed)
         case "share":
             self = rest.isEmpty ? .help : .lookup(query: rest, share: true)
         case "overview", "deps", "dependencies", "escalation", "contacts":
@@ -42,7 +47,7 @@ public enum RunbookCommand: Equatable, Sendable {
     /// Every form `/runbook` takes, with its line in the help. The help and its test both
     /// come from here, so neither can miss a command.
     public enum Form: CaseIterable, Sendable {
-        case lookup, share, list, overview, deps, escalation, contacts, help
+        case lookup, share, list, overview, deps, escalation, contacts, run, step, drill, drills, help
 
         public var usage: String {
             switch self {
@@ -53,6 +58,10 @@ public enum RunbookCommand: Equatable, Sendable {
             case .deps: "/runbook deps [system]"
             case .escalation: "/runbook escalation [system]"
             case .contacts: "/runbook contacts [system]"
+            case .run: "/runbook run <procedure id or query> [INC-n]"
+            case .step: "/runbook step [RUN-n] done|skip [note] · choose <n> · escalate · show"
+            case .drill: "/runbook drill <procedure, failure mode or query>"
+            case .drills: "/runbook drills"
             case .help: "/runbook help"
             }
         }
@@ -66,6 +75,10 @@ public enum RunbookCommand: Equatable, Sendable {
             case .deps: "what a system depends on and how each breaks"
             case .escalation: "who to call, and when"
             case .contacts: "everyone in the runbook and how to reach them"
+            case .run: "start a procedure as a live checklist in the incident's thread"
+            case .step: "act on the channel's run: done, skip, take a decision, escalate, show the step"
+            case .drill: "rehearse a procedure, timed: pings nobody, pages nothing"
+            case .drills: "recent drills and how long each took"
             case .help: "this help"
             }
         }
@@ -81,8 +94,9 @@ public enum RunbookCommand: Equatable, Sendable {
         case .section(.deps, _): .deps
         case .section(.escalation, _): .escalation
         case .section(.contacts, _): .contacts
+        case .procedureRun(let form, _): form
         }
     }
 
-    public static let usageLine = "Usage: /runbook <what is happening> | share <query> | list | overview | deps | escalation | contacts [system] | help"
+    public static let usageLine = "Usage: /runbook <what is happening> | share <query> | list | overview | deps | escalation | contacts [system] | run | step | drill | drills | help"
 }

@@ -57,6 +57,9 @@ public struct RunbookResponder: Sendable {
             return answer
         case .section(let section, let system):
             return sectionAnswer(section, system: system)
+        case .procedureRun:
+            // Runs need the bot's store; without one (the CLI's lookup) the help says what there is.
+            return Answer(card: { Self.helpCard() }, visibility: .onlyRequester, entry: nil, alternatives: [], found: true, identity: Identity(kind: .help))
         }
     }
 
