@@ -19,7 +19,7 @@ enum TestDatabase {
 /// Three replicas of the bot on one PostgreSQL database, one fake Slack, one test clock:
 /// incidents declared through different replicas, one replica stopped dead before level 2
 /// is due, and every level still pinged exactly once, on time, in its thread, in order.
-@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"))
+@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
 struct ReplicaFlowTests {
 
     static let settings = """
@@ -85,6 +85,8 @@ struct ReplicaFlowTests {
                     // The third replica runs in a task of its own, so it can be stopped dead.
                     let declaredOnThird = AsyncStream.makeStream(of: Void.self)
                     let third = Task {
+                        // Finished however the task ends, so the test never waits for a declaration that failed.
+                        defer { declaredOnThird.continuation.finish() }
                         try await apps[2].test(.live) { client in
                             try await send("declare lambda timeout in C3", channel: "C3", to: client, clock: clock)
                             declaredOnThird.continuation.yield()
