@@ -43,8 +43,10 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                 logger.error("store: cannot reach or migrate the PostgreSQL database", metadata: ["error": "\(String(reflecting: error))"])
                 throw error
             }
-            // The pool runs until graceful shutdown or cancellation.
+            // The pool runs until graceful shutdown or cancellation; after that, calls fail
+            // at once instead of waiting for a connection that will never come.
             _ = try await group.next()
+            await migrated.finish(StoreStoppedError())
         }
     }
 
@@ -196,6 +198,11 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     func notify(_ change: StoreChange, on connection: PostgresConnection) async throws {
         try await connection.query("SELECT pg_notify(\(Self.notifyChannel), \(change.rawValue))", logger: logger)
     }
+}
+
+/// The store's connection pool has stopped: the bot is shutting down.
+public struct StoreStoppedError: Error, CustomStringConvertible {
+    public var description: String { "the PostgreSQL store has stopped" }
 }
 
 /// The columns of an incident's row, all derived from the incident.

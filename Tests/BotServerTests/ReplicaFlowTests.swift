@@ -19,7 +19,7 @@ enum TestDatabase {
 /// Three replicas of the bot on one PostgreSQL database, one fake Slack, one test clock:
 /// incidents declared through different replicas, one replica stopped dead before level 2
 /// is due, and every level still pinged exactly once, on time, in its thread, in order.
-@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"))
+@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
 struct ReplicaFlowTests {
 
     static let settings = """
@@ -85,6 +85,8 @@ struct ReplicaFlowTests {
                     // The third replica runs in a task of its own, so it can be stopped dead.
                     let declaredOnThird = AsyncStream.makeStream(of: Void.self)
                     let third = Task {
+                        // Finished however the task ends, so the test never waits for a declaration that failed.
+                        defer { declaredOnThird.continuation.finish() }
                         try await apps[2].test(.live) { client in
                             try await send("declare lambda timeout in C3", channel: "C3", to: client, clock: clock)
                             declaredOnThird.continuation.yield()
@@ -151,6 +153,42 @@ struct ReplicaFlowTests {
                         #expect(status == .ok)
                     }
                 }
+            }
+        }
+    }
+
+    /// A replica learns of a deadline another replica committed from its notification, not
+    /// from a polling cycle: the replica that declared is gone, and the other fires level 2
+    /// at its deadline (its safety sweep is 30 s away).
+    @Test func aDeadlineCommittedOnOneReplicaWakesTheOthers() async throws {
+        try await withDatabase { url, database in
+            let fake = FakeSlackAndPagerDuty()
+            try await fake.start()
+            defer { Task { await fake.stop() } }
+            let clock = TestClock(now: SystemClock().now())
+            let start = clock.now()
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("replicas-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var configuration = try Fixture.fastBot(settings: Self.settings, fake: fake, directory: directory)
+            configuration.databaseURL = url
+            configuration.pagerDuty.routingKey = nil
+            let survivor = try buildApplication(configuration, logger: LogRecorder().logger(), clock: clock)
+            let declaring = try buildApplication(configuration, logger: LogRecorder().logger(), clock: clock)
+            @Sendable func pings(level: Int) -> Int {
+                fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level \(level)") == true }.count
+            }
+
+            try await survivor.test(.live) { _ in
+                try await declaring.test(.live) { client async throws in
+                    #expect(try await send("declare lambda timeout", channel: "C1", to: client, clock: clock).contains("INC-1"))
+                    #expect(await eventually { pings(level: 1) == 1 })
+                }
+                // Only the survivor is left; nothing but the notification told it of INC-1.
+                clock.advance(to: start.adding(seconds: 2))
+                #expect(await eventually { pings(level: 2) == 1 })
+                let escalatedAt = try await database.query("SELECT at FROM timeline WHERE kind = 'escalated' ORDER BY at")
+                    .decode(Int64.self).reduce(into: [Int64]()) { $0.append($1) }
+                #expect(escalatedAt == [start.milliseconds, start.adding(seconds: 2).milliseconds])
             }
         }
     }
