@@ -21,6 +21,7 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let store = try store ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock, logger: logger)
     let statusPage = try StatusPageTemplate()
+    let calendarToken = try configuration.onCall.calendarToken ?? OnCallCalendarToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
     // Created after everything that can fail: from here on its service owns its shutdown.
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
     let slackAPI = SlackWebAPI(baseURL: configuration.slack.apiURL, client: httpClient)
@@ -41,11 +42,15 @@ public func buildApplication(
         SlackUserGroups(api: slackAPI, token: $0, clock: clock, logger: logger)
     } ?? NoUserGroups()
 
+    let onCall = OnCallWiring(
+        configuration: configuration, store: store, groups: groups, transport: transport, httpClient: httpClient, clock: clock, logger: logger
+    )
+
     let schedulerWakeup = Wakeup(clock: clock)
     let outboxWakeup = Wakeup(clock: clock)
     let desk = IncidentDesk(
         store: store, library: configuration.library, settings: configuration.settings, clock: clock,
-        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups,
+        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups, onCall: onCall.source,
         changed: {
             await schedulerWakeup.signal()
             await outboxWakeup.signal()
@@ -57,7 +62,8 @@ public func buildApplication(
     let metrics = BotMetrics()
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics,
+        onCall: onCall.desk
     )
     let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled)
     let events = SlackEventsController(responder: responder, poster: transport, handled: handled, search: search)
@@ -70,6 +76,7 @@ public func buildApplication(
         store: store, clock: clock, metrics: metrics, storeKind: store is SQLiteIncidentStore ? "sqlite" : "other"
     ).addRoutes(to: router)
     StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)
+    OnCallCalendarController(source: onCall.source, clock: clock, token: calendarToken).addRoutes(to: router)
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,
@@ -84,7 +91,8 @@ public func buildApplication(
     // Shut down last (services stop in reverse order), after the sender's in-flight deliveries.
     var services: [any Service] = [HTTPClientService(client: httpClient)]
     services.append(EscalationScheduler(
-        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics
+        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger,
+        onCall: onCall.source, metrics: metrics
     ))
     services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {

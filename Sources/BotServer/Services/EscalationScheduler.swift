@@ -14,6 +14,8 @@ struct EscalationScheduler: Service {
     let wakeup: Wakeup
     let outbox: Wakeup
     let logger: Logger
+    /// Who rotations reach, asked when a due ping names one.
+    var onCall: (any OnCallSource)?
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
     var metrics: BotMetrics?
@@ -38,12 +40,17 @@ struct EscalationScheduler: Service {
     func fireDue() async throws {
         let now = clock.now()
         var fired = false
-        for id in try await store.dueIncidents(at: now) {
+        let due = try await store.dueIncidents(at: now)
+        // Asked once per pass, before the transactions: who is on call now.
+        let roster = due.isEmpty ? nil : await onCall?.roster(at: now)
+        for id in due {
             let routing = routing
             let dueAt = Mutex<Timestamp?>(nil)
             let result = try await store.update(id) { incident in
                 dueAt.withLock { $0 = EscalationPlanner.nextDeadline(incident) }
-                return EscalationPlanner.due(incident, at: now).map(routing.change(for:))
+                return EscalationPlanner.due(incident, at: now).map { transition in
+                    routing.change(for: roster.map { OnCallPings.resolve(transition, roster: $0, at: now) } ?? transition)
+                }
             }
             guard let change = result.saved else { continue }
             fired = true
