@@ -84,7 +84,8 @@ public func buildApplication(
     // Shut down last (services stop in reverse order), after the sender's in-flight deliveries.
     var services: [any Service] = [HTTPClientService(client: httpClient)]
     services.append(EscalationScheduler(
-        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics
+        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics,
+        timers: (store as? any TimerStore).map { DurableTimers(store: $0, handlers: [], logger: logger) }
     ))
     services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {
