@@ -92,8 +92,12 @@ public func buildApplication(
     var services: [any Service] = [HTTPClientService(client: httpClient)]
     services.append(EscalationScheduler(
         store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger,
-        onCall: onCall.source, metrics: metrics
+        onCall: onCall.source, metrics: metrics,
+        timers: (store as? any TimerStore).map { DurableTimers(store: $0, handlers: onCall.timerHandlers, logger: logger) }
     ))
+    if let handoffs = onCall.handoffs {
+        services.append(OnCallHandoffStarter(handoffs: handoffs, clock: clock, wakeup: schedulerWakeup))
+    }
     services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {
         services.append(SocketModeService(

@@ -86,6 +86,16 @@ enum Schema {
                 t.add(column: "retry_delay_ms", .integer)
             }
         }
+        migrator.registerMigration("v5-timers") { db in
+            // Keyed timers the scheduler fires (a run's watch, a handoff): one row per key,
+            // moved by setting it again.
+            try db.create(table: "durable_timer") { t in
+                t.primaryKey("key", .text)
+                t.column("due_at", .integer).notNull().indexed()
+                t.column("kind", .text).notNull()
+                t.column("payload", .text).notNull()
+            }
+        }
         migrator.registerMigration("v5-oncall-overrides") { db in
             // Swaps recorded from chat; cancelled ones are kept, with who cancelled them.
             try db.create(table: "oncall_override") { t in

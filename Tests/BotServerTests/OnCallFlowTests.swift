@@ -117,7 +117,8 @@ struct OnCallFlowTests {
             let levelThreeAt = bot.clock.now().adding(seconds: 15 * 3_600)
             #expect(await eventually { bot.clock.sleepers.contains(bot.clock.now().adding(seconds: 60)) })
             bot.clock.advance(by: .seconds(60))
-            #expect(await eventually { bot.clock.sleepers.contains(levelThreeAt) })
+            // (The scheduler may sleep until the 09:00 handoff first; moving past both wakes it.)
+            #expect(await eventually { bot.clock.sleepers.contains(levelThreeAt) || bot.clock.sleepers.contains(Timestamp(milliseconds: 1_780_045_200_000)) })
             bot.clock.advance(to: levelThreeAt)
             #expect(await eventually { !bot.posts(containing: "escalated to *level 3").isEmpty })
             let levelThree = try #require(bot.posts(containing: "escalated to *level 3").first?.json["text"])
@@ -228,19 +229,19 @@ struct OnCallPagerDutyTests {
             #expect(shown.contains("<@U0BOB> until 2026-05-29 19:00 GMT+1"))
 
             _ = try await bot.message("/incident", "declare lambda timeout")
+            let askedBefore = bot.fake.pagerDutyOnCallRequests.count
             #expect(await eventually { bot.clock.sleepers.contains(bot.clock.now().adding(seconds: 60)) })
             bot.clock.advance(by: .seconds(60))
             #expect(await eventually { !bot.posts(containing: "escalated to *level 2").isEmpty })
             let levelTwo = try #require(bot.posts(containing: "escalated to *level 2").first?.json["text"])
             #expect(levelTwo.contains("<@U0BOB> (on call for Platform (PagerDuty) until 2026-05-29 19:00 GMT+1)"))
+            // The answer is kept for a minute: the ping a minute later asked once more.
+            #expect(bot.fake.pagerDutyOnCallRequests.count == askedBefore + 1)
             #expect(!levelTwo.contains("U0CAROL"))
 
             let request = try #require(bot.fake.pagerDutyOnCallRequests.first)
             #expect(request.json["authorization"] == "Token token=pd-api-token")
             #expect(request.json["query"]?.contains("schedule_ids%5B%5D=PSCHED1") == true)
-            // The answer is kept for a minute: the command and the declaration asked once, the
-            // ping a minute later asked again.
-            #expect(bot.fake.pagerDutyOnCallRequests.count == 2)
             let timeline = try await bot.store.timeline("INC-1").map(\.text)
             #expect(timeline.contains("level 2 (Platform): on call for Platform (PagerDuty): Bob (bob, U0BOB)"))
         }
@@ -257,5 +258,53 @@ struct OnCallPagerDutyTests {
             #expect(levelTwo.contains("PagerDuty could not be asked (PagerDuty answered HTTP 503)"))
             #expect(!bot.fake.pagerDutyOnCallRequests.isEmpty)
         }
+    }
+}
+
+/// Handoffs: durable timers on the escalation scheduler, announced once across restarts.
+@Suite(.serialized)
+struct OnCallHandoffTests {
+    @Test func eachHandoffIsPostedOnceWithTheUserGroupUpdatedAcrossARestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oncall-handoff-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        let clock = TestClock(now: Timestamp(milliseconds: 1_780_000_000_000))
+        let configuration = try OnCallFlowTests.configuration(fake: fake, directory: directory)
+        @Sendable func handoffPosts() -> [FakeSlackAndPagerDuty.Call] {
+            fake.slackPosts.filter { $0.json["channel"] == "C0ONCALL" && $0.json["text"]?.contains("🔄") == true }
+        }
+        @Sendable func groupUpdates() -> [FakeSlackAndPagerDuty.Call] {
+            fake.all.filter { $0.path == "/api/usergroups.users.update" }
+        }
+        let aliceTakesOver = Timestamp(milliseconds: 1_780_045_200_000)  // 2026-05-29 09:00 UTC
+
+        let first = try buildApplication(configuration, logger: LogRecorder().logger(), clock: clock)
+        try await first.test(.live) { _ in
+            // The shift running at start (bob's) is announced at once, and the group set to him.
+            #expect(await eventually { handoffPosts().count == 1 })
+            #expect(handoffPosts()[0].json["text"]?.contains("*Fast on-call*: <@U0BOB> until 2026-05-29 10:00 GMT+1. Next: <@U0ALICE> from 2026-05-29 10:00 GMT+1") == true)
+            #expect(await eventually { groupUpdates().count == 1 })
+            #expect(groupUpdates()[0].json["usergroup"] == "S0ONCALL")
+            #expect(groupUpdates()[0].json["users"] == "U0BOB")
+
+            // The next handoff is a timer the scheduler sleeps until.
+            #expect(await eventually { clock.sleepers.contains(aliceTakesOver) })
+            clock.advance(to: aliceTakesOver)
+            #expect(await eventually { handoffPosts().count == 2 })
+            #expect(handoffPosts()[1].json["text"]?.contains("<@U0ALICE> until 2026-05-30 10:00 GMT+1") == true)
+            #expect(await eventually { groupUpdates().count == 2 })
+            #expect(groupUpdates()[1].json["users"] == "U0ALICE")
+        }
+
+        // Restarted on the same database in alice's shift: nothing is announced again.
+        let second = try buildApplication(configuration, logger: LogRecorder().logger(), clock: clock)
+        try await second.test(.live) { _ in
+            let nextHandoff = aliceTakesOver.adding(seconds: 86_400)
+            #expect(await eventually { clock.sleepers.contains(nextHandoff) })
+            #expect(handoffPosts().count == 2)
+            #expect(groupUpdates().count == 2)
+        }
+        await fake.stop()
     }
 }

@@ -10,6 +10,10 @@ import Slack
 struct OnCallWiring {
     let source: any OnCallSource
     let desk: OnCallDesk
+    /// Announces handoffs; nil when the store keeps no timers.
+    let handoffs: OnCallHandoffs?
+
+    var timerHandlers: [any DurableTimerHandler] { handoffs.map { [$0] } ?? [] }
 
     init(
         configuration: BotConfiguration, store: any IncidentStore, groups: any UserGroupDirectory, transport: LiveTransport,
@@ -23,6 +27,12 @@ struct OnCallWiring {
         }
         let source = StoredOnCall(library: configuration.library, store: store as? any OnCallStore, external: pagerDuty)
         self.source = source
+        self.handoffs = (store as? any TimerStore).map {
+            OnCallHandoffs(
+                library: configuration.library, source: source, timers: $0, seen: store, transport: transport, slack: transport.slack,
+                times: TimeFormatter(timeZoneIdentifier: configuration.settings.timeZone), logger: logger
+            )
+        }
         self.desk = OnCallDesk(
             library: configuration.library, settings: configuration.settings, clock: clock, source: source,
             store: store as? any OnCallStore, groups: groups,

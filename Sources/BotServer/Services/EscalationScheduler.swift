@@ -19,13 +19,16 @@ struct EscalationScheduler: Service {
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
     var metrics: BotMetrics?
+    /// Keyed durable timers (run watches, …) fired by this same loop.
+    var timers: DurableTimers?
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await fireDue()
-                    await wakeup.wait(until: try await store.nextDeadline())
+                    let nextTimer = try await timers?.nextDue()
+                    await wakeup.wait(until: [try await store.nextDeadline(), nextTimer].compactMap { $0 }.min())
                 } catch is CancellationError {
                     break  // shutting down: the store stopped a read it was asked for
                 } catch {
@@ -60,6 +63,7 @@ struct EscalationScheduler: Service {
                 "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",
             ])
         }
+        if let timers, try await timers.fireDue(at: now) { fired = true }
         if fired { await outbox.signal() }
     }
 }

@@ -50,6 +50,15 @@ public enum OnCallCards {
         return Card(title: problem == nil ? "/oncall" : "That /oncall command could not be read", sections: sections)
     }
 
+    /// The handoff message: who is on call until when, and who is next from when.
+    public static func handoff(_ rotation: Rotation, roster: OnCallRoster, at now: Timestamp, times: TimeFormatter) -> Card.Text {
+        var text: Card.Text = "🔄 \(strong: rotation.name): \(who(roster.answer(rotation, at: now), times: times))"
+        if let next = roster.schedule(rotation)?.next(after: now.date) {
+            text = "\(text). Next: \(person(next.contact, roster: roster)) from \(times.format(Timestamp(next.from)))"
+        }
+        return text
+    }
+
     /// Now, until when, next, and the overrides recorded from chat that are running or to come.
     static func summary(_ rotation: Rotation, roster: OnCallRoster, at now: Timestamp, times: TimeFormatter) -> Card.Section {
         let answer = roster.answer(rotation, at: now)
