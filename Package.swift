@@ -78,13 +78,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // PagerDuty's Events API v2.
+        // PagerDuty's Events API v2, and its REST API for who is on call.
         .target(
             name: "PagerDuty",
             dependencies: [
                 "Incidents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The HTTP listener, the long-running services, and `buildApplication`, which wires everything.
@@ -130,7 +131,7 @@ let package = Package(
         // Generated inputs for every decoder of outside input, and the runner that times them.
         .target(name: "Fuzzing", dependencies: ["RunbookModel", "Incidents", "Slack"]),
         .testTarget(name: "FuzzTests", dependencies: ["Fuzzing", "RunbookModel", "Incidents", "Slack", "BotServer"]),
-        .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel"]),
+        .testTarget(name: "RunbookModelTests", dependencies: ["RunbookModel", "TestSupport"]),
         .testTarget(
             name: "IncidentsTests",
             dependencies: ["Incidents", "RunbookModel", "Storage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -26,6 +26,7 @@ public func buildApplication(
     } : nil
     let store = try store ?? postgres ?? SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock, logger: logger)
     let statusPage = try StatusPageTemplate()
+    let calendarToken = try configuration.onCall.calendarToken ?? OnCallCalendarToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
     // Created after everything that can fail: from here on its service owns its shutdown.
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
     let slackAPI = SlackWebAPI(baseURL: configuration.slack.apiURL, client: httpClient)
@@ -46,11 +47,15 @@ public func buildApplication(
         SlackUserGroups(api: slackAPI, token: $0, clock: clock, logger: logger)
     } ?? NoUserGroups()
 
+    let onCall = OnCallWiring(
+        configuration: configuration, store: store, groups: groups, transport: transport, httpClient: httpClient, clock: clock, logger: logger
+    )
+
     let schedulerWakeup = Wakeup(clock: clock)
     let outboxWakeup = Wakeup(clock: clock)
     let desk = IncidentDesk(
         store: store, library: configuration.library, settings: configuration.settings, clock: clock,
-        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups, runs: store as? any RunStore,
+        pagerDutyEnabled: routing.pagerDutyEnabled, groups: groups, onCall: onCall.source, runs: store as? any RunStore,
         changed: {
             await schedulerWakeup.signal()
             await outboxWakeup.signal()
@@ -71,7 +76,8 @@ public func buildApplication(
     let metrics = BotMetrics()
     let commands = SlashCommandController(
         responder: responder, runbookCommands: configuration.runbookCommands,
-        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics, runs: runs
+        incidentCommands: configuration.incidentCommands, desk: desk, handled: handled, search: search, metrics: metrics, runs: runs,
+        onCall: onCall.desk
     )
     let interactions = InteractionsController(responder: responder, desk: desk, slack: slackAPI, handled: handled, runs: runs)
     let events = SlackEventsController(responder: responder, poster: transport, handled: handled, search: search)
@@ -85,6 +91,7 @@ public func buildApplication(
         storeKind: store is SQLiteIncidentStore ? "sqlite" : store is PostgresIncidentStore ? "postgres" : "other"
     ).addRoutes(to: router)
     StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)
+    OnCallCalendarController(source: onCall.source, clock: clock, token: calendarToken).addRoutes(to: router)
     let slack = router.group("slack").add(middleware: SlackVerificationMiddleware(
         signature: SlackSignature(signingSecret: configuration.signingSecret),
         maxBodySize: configuration.maxBodySize,
@@ -103,9 +110,11 @@ public func buildApplication(
         services.append(SharedStoreWakeups(store: shared, scheduler: schedulerWakeup, outbox: outboxWakeup, clock: clock, logger: logger))
     }
     services.append(EscalationScheduler(
-        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger, metrics: metrics,
+        store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger,
+        onCall: onCall.source, metrics: metrics,
         timers: (store as? any TimerStore).map { timerStore in
-            DurableTimers(store: timerStore, handlers: runs.map { [RunWatchTimerHandler(runs: $0)] } ?? [], logger: logger)
+            let runWatches: [any DurableTimerHandler] = runs.map { [RunWatchTimerHandler(runs: $0)] } ?? []
+            return DurableTimers(store: timerStore, handlers: runWatches + onCall.timerHandlers, logger: logger)
         }
     ))
     if let runs, let runStore = store as? any RunStore {
@@ -113,6 +122,9 @@ public func buildApplication(
             store: runStore, incidents: store, post: { await transport.post($0) }, clock: clock, wakeup: runOutboxWakeup,
             logger: logger, times: times, startupNotes: { (try? await runs.drillWarnings()) ?? [] }
         ))
+    }
+    if let handoffs = onCall.handoffs {
+        services.append(OnCallHandoffStarter(handoffs: handoffs, clock: clock, wakeup: schedulerWakeup))
     }
     services.append(OutboxSender(store: store, transport: transport, clock: clock, wakeup: outboxWakeup, logger: logger, metrics: metrics))
     if let appToken = configuration.slack.appToken {

@@ -33,6 +33,7 @@ public struct BotConfiguration: Sendable {
     public var slack = SlackSettings()
     public var pagerDuty = PagerDutySettings()
     public var shutdown = ShutdownLimits()
+    public var onCall = OnCallSettings()
 
     public init(library: RunbookLibrary, settings: BotSettings = BotSettings(), signingSecret: String) {
         self.library = library
@@ -56,6 +57,19 @@ public struct BotConfiguration: Sendable {
         /// `PAGERDUTY_ROUTING_KEY`; without it pages are logged, not sent.
         public var routingKey: String?
         public var eventsURL = PagerDutyEvents.defaultBaseURL
+
+        public init() {}
+    }
+
+    public struct OnCallSettings: Sendable {
+        /// `ONCALL_CALENDAR_TOKEN`: opens `/oncall/<rotation>.ics`; without it one is made
+        /// once in the data directory.
+        public var calendarToken: String?
+        /// `PAGERDUTY_API_TOKEN`: ask PagerDuty's REST API who is on call.
+        public var pagerDutyAPIToken: String?
+        public var pagerDutyAPIURL = PagerDutyOnCalls.defaultBaseURL
+        /// How long PagerDuty's answer about a schedule is used before asking again.
+        public var pagerDutyCacheFor: Duration = .seconds(60)
 
         public init() {}
     }

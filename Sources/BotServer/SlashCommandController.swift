@@ -20,6 +20,9 @@ struct SlashCommandController: Sendable {
     /// Procedure runs and drills; nil when the store keeps no runs.
     var runs: RunDesk?
     let replies = ReplyCache<RunbookResponder.Identity>()
+    /// The slash commands that answer who is on call, and the desk that answers them.
+    var onCallCommands: Set<String> = ["/oncall"]
+    var onCall: OnCallDesk?
 
     func addRoutes(to group: RouterGroup<BotRequestContext>) {
         group.post("commands", use: handle)
@@ -101,6 +104,18 @@ struct SlashCommandController: Sendable {
                 reply = Self.encode(CardRenderer.message(for: result.card, responseType: .ephemeral))
                 entry = result.incidentID ?? "-"
                 found = result.succeeded ? "done" : "refused"
+            }
+        } else if onCallCommands.contains(payload.command), let onCall {
+            let command = OnCallCommand(text: payload.text)
+            verb = "oncall"
+            if command.changesSomething, let replayKey, !(await handled.firstTime("signature:\(replayKey)")) {
+                let card = Card(title: "This /oncall request was already handled; nothing changed.")
+                reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
+                found = "repeated"
+            } else {
+                let result = await onCall.handle(command, actor: payload.userID, channel: payload.channelID ?? "")
+                reply = Self.encode(CardRenderer.message(for: result.card, responseType: result.inChannel ? .inChannel : .ephemeral))
+                found = result.refused ? "refused" : "done"
             }
         } else {
             let card = RunbookResponder.helpCard(unknownCommand: payload.command)

@@ -58,14 +58,24 @@ public struct NotifyTarget: Codable, Hashable, Sendable {
     public var chat: ChatAddress?
     public var email: String?
     public var pagerDutyURL: String?
+    /// A rotation in `oncall.yaml`: whoever is on call there is reached too, decided when
+    /// the ping is made.
+    public var rotation: String?
 
-    public init(contactID: String, name: String, chat: ChatAddress? = nil, email: String? = nil, pagerDutyURL: String? = nil) {
+    public init(
+        contactID: String, name: String, chat: ChatAddress? = nil, email: String? = nil, pagerDutyURL: String? = nil,
+        rotation: String? = nil
+    ) {
         self.contactID = contactID
         self.name = name
         self.chat = chat
         self.email = email
         self.pagerDutyURL = pagerDutyURL
+        self.rotation = rotation
     }
+
+    /// Has a way to be reached besides a rotation.
+    public var hasFixedDetails: Bool { chat != nil || email != nil || pagerDutyURL != nil }
 }
 
 /// One of a failure mode's immediate actions, as the incident keeps it: what to do, and
@@ -168,7 +178,10 @@ public struct PolicySnapshot: Codable, Hashable, Sendable {
 
 extension NotifyTarget {
     public init(contact: Contact) {
-        self.init(contactID: contact.id, name: contact.name, chat: contact.slack, email: contact.email, pagerDutyURL: contact.pagerDuty?.url)
+        self.init(
+            contactID: contact.id, name: contact.name, chat: contact.slack, email: contact.email, pagerDutyURL: contact.pagerDuty?.url,
+            rotation: contact.rotation
+        )
     }
 }
 

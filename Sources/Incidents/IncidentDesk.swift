@@ -30,17 +30,20 @@ public struct IncidentDesk: Sendable {
     let groups: any UserGroupDirectory
     /// Procedure runs, for `/incident show` and postmortems; nil when the store keeps none.
     let runs: (any RunStore)?
+    /// Who rotations reach when a ping names one.
+    let onCall: any OnCallSource
     let times: TimeFormatter
     /// Called after every saved change, so the scheduler and the sender look again.
     let changed: @Sendable () async -> Void
 
     public init(
         store: any IncidentStore, library: RunbookLibrary, settings: BotSettings, clock: any BotClock,
-        pagerDutyEnabled: Bool, groups: any UserGroupDirectory = NoUserGroups(),
+        pagerDutyEnabled: Bool, groups: any UserGroupDirectory = NoUserGroups(), onCall: (any OnCallSource)? = nil,
         runs: (any RunStore)? = nil, changed: @escaping @Sendable () async -> Void = {}
     ) {
         self.runs = runs
         self.groups = groups
+        self.onCall = onCall ?? FileOnCall(library: library)
         self.store = store
         self.library = library
         self.settings = settings
@@ -174,8 +177,10 @@ public struct IncidentDesk: Sendable {
         let now = clock.now()
         let frozen = declaration
         let routing = routing
+        let roster = OnCallPings.namesRotation(declaration.policy) ? await onCall.roster(at: now) : nil
         let incident = try await store.declare { number in
-            routing.change(for: IncidentMachine.declare(frozen, number: number, at: now))
+            let transition = IncidentMachine.declare(frozen, number: number, at: now)
+            return routing.change(for: roster.map { OnCallPings.resolve(transition, roster: $0, at: now) } ?? transition)
         }
         await changed()
         return Reply(card: IncidentCards.declared(incident), incidentID: incident.id)
@@ -200,8 +205,11 @@ public struct IncidentDesk: Sendable {
         let now = clock.now()
         let event = try event(for: request, on: incident, by: actor)
         let routing = routing
+        let escalates = if case .escalate = event { true } else if case .escalateFrom = event { true } else { false }
+        let roster = escalates && OnCallPings.namesRotation(incident.policy) ? await onCall.roster(at: now) : nil
         let result = try await store.update(incident.id) { incident in
-            routing.change(for: try IncidentMachine.apply(event, to: incident, at: now))
+            let transition = try IncidentMachine.apply(event, to: incident, at: now)
+            return routing.change(for: roster.map { OnCallPings.resolve(transition, roster: $0, at: now) } ?? transition)
         }
         if case .damaged(let reason) = result { throw DamagedRecordError(id: incident.id, reason: reason) }
         guard let saved = result.saved else { throw DeskRefusal.noSuchIncident(incident.id) }

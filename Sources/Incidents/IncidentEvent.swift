@@ -86,10 +86,11 @@ public enum Effect: Codable, Hashable, Sendable {
     case postCard
     /// Update the card in place to show state and level.
     case updateCard
-    /// Ping a level's targets in the thread, also broadcast to the channel.
-    case notifyLevel(level: Int, reason: EscalationReason)
+    /// Ping a level's targets in the thread, also broadcast to the channel. `onCall` is who
+    /// the level's rotations reached, decided when the level was reached.
+    case notifyLevel(level: Int, reason: EscalationReason, onCall: [OnCallAnswer]? = nil)
     /// The critical path: all levels and critical targets at once.
-    case notifyCritical
+    case notifyCritical(onCall: [OnCallAnswer]? = nil)
     case statusUpdate(text: String)
     case reminder
     case resolvedNotice

@@ -64,7 +64,7 @@ public enum IncidentMachine {
             incident.levelsReached = incident.policy.levels.count
             incident.lastLevelReachedAt = now
             incident.paged = true
-            effects += [.pageTrigger, .notifyCritical, .statusUpdate(text: "Critical incident \(incident.id): \(incident.title)")]
+            effects += [.pageTrigger, .notifyCritical(), .statusUpdate(text: "Critical incident \(incident.id): \(incident.title)")]
             timeline.append(TimelineEntry(at: now, actor: bot, kind: .paged, text: "critical: paged PagerDuty and every escalation level"))
             return Transition(incident: incident, timeline: timeline, effects: effects)
         }

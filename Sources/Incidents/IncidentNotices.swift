@@ -21,16 +21,14 @@ public enum IncidentNotice: Sendable, Equatable {
         switch effect {
         case .postCard, .updateCard:
             return .card(IncidentCards.card(incident, times: times))
-        case .notifyLevel(let number, let reason):
+        case .notifyLevel(let number, let reason, let onCall):
             let level = incident.policy.levels.first { $0.level == number }
             let name = level.map { " (\($0.name))" } ?? ""
-            let people = (level?.targets ?? []).map(reach).joined(separator: " ")
+            let people = (level?.targets ?? []).map { reach($0, onCall: onCall ?? [], times: times) }.joined(separator: " ")
             let text: Card.Text = "🚨 \(strong: incident.id) escalated to \(strong: "level \(number)\(name)"): \(describe(reason))\n\(people)"
             return .message(text + actions(incident), broadcast: number > 1)
-        case .notifyCritical:
-            let everyone = incident.policy.levels.flatMap(\.targets) + (incident.policy.critical?.targets ?? [])
-            var seen = Set<String>()
-            let people = everyone.filter { seen.insert($0.contactID).inserted }.map(reach).joined(separator: " ")
+        case .notifyCritical(let onCall):
+            let people = criticalTargets(incident).map { reach($0, onCall: onCall ?? [], times: times) }.joined(separator: " ")
             let steps = (incident.policy.critical?.actions ?? []).map { Card.Text("• \($0)") }.joined(separator: "\n")
             let text: Card.Text = "🔴 \(strong: "CRITICAL \(incident.id)"): \(incident.title)\n\(people)\n\(steps)"
             return .message(text + actions(incident), broadcast: true)
@@ -84,6 +82,34 @@ public enum IncidentNotice: Sendable, Equatable {
         case .repeatsDone: "last escalation level repeated as configured; the chain stops here"
         case .recorded(let text): Card.Text(text)
         }
+    }
+
+    /// Everyone the critical path pings: every level, the critical targets, and the page
+    /// target when it stands for a rotation (so the person paged is named too), each once.
+    static func criticalTargets(_ incident: Incident) -> [NotifyTarget] {
+        let page = incident.policy.critical?.page.flatMap { $0.rotation == nil ? nil : $0 }
+        let everyone = incident.policy.levels.flatMap(\.targets) + (incident.policy.critical?.targets ?? []) + [page].compactMap { $0 }
+        var seen = Set<String>()
+        return everyone.filter { seen.insert($0.contactID).inserted }
+    }
+
+    /// A target naming a rotation: whoever its answer reached (in a gap, saying so), then
+    /// the contact's own details if it has any. Other targets as `reach(_:)`.
+    static func reach(_ target: NotifyTarget, onCall answers: [OnCallAnswer], times: TimeFormatter) -> Card.Text {
+        guard let rotation = target.rotation, let answer = answers.first(where: { $0.rotationID == rotation }) else {
+            return reach(target)
+        }
+        var text: Card.Text
+        if answer.isGap {
+            let fallback = answer.fallback.map(reach).joined(separator: " ")
+            text = "nobody is on call for \(answer.rotationName), so its participants: \(fallback)"
+        } else {
+            let until = answer.until.map { " until \(times.format($0))" } ?? ""
+            text = "\(answer.onCall.map(reach).joined(separator: " ")) (on call for \(answer.rotationName)\(until))"
+        }
+        if let note = answer.note { text = "\(text) (\(note))" }
+        if target.hasFixedDetails { text = "\(text) \(reach(target))" }
+        return text
     }
 
     /// A mention where the contact has a chat address; else their name and how to reach them.

@@ -132,7 +132,7 @@ extension SQLiteIncidentStore {
         switch effect {
         case .postCard: "the incident card"
         case .updateCard: "a card update"
-        case .notifyLevel(let level, _): "the level \(level) notification"
+        case .notifyLevel(let level, _, _): "the level \(level) notification"
         case .notifyCritical: "the critical notification"
         case .statusUpdate: "a status update"
         case .reminder: "a reminder"

@@ -96,6 +96,21 @@ enum Schema {
                 t.column("payload", .text).notNull()
             }
         }
+        migrator.registerMigration("v5-oncall-overrides") { db in
+            // Swaps recorded from chat; cancelled ones are kept, with who cancelled them.
+            try db.create(table: "oncall_override") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("rotation", .text).notNull()
+                t.column("contact", .text).notNull()
+                t.column("starts_at", .integer).notNull()
+                t.column("ends_at", .integer).notNull().indexed()
+                t.column("reason", .text)
+                t.column("created_by", .text).notNull()
+                t.column("created_at", .integer).notNull()
+                t.column("cancelled_at", .integer)
+                t.column("cancelled_by", .text)
+            }
+        }
         migrator.registerMigration("v6-runs", migrate: RunSchema.migrate)
         return migrator
     }

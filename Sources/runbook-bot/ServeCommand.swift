@@ -33,7 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // The environment is read here, once; everything below gets plain values.
         let environment = ConfigReader(provider: EnvironmentVariablesProvider(
-            secretsSpecifier: .specific(["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PAGERDUTY_ROUTING_KEY", "DATABASE_URL"])
+            secretsSpecifier: .specific([
+                "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "PAGERDUTY_ROUTING_KEY", "PAGERDUTY_API_TOKEN", "ONCALL_CALENDAR_TOKEN",
+                "DATABASE_URL",
+            ])
         ))
         func value(_ key: ConfigKey, secret: Bool = false) -> String? {
             environment.string(forKey: key, isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
@@ -78,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let url = value("slack.api.url") { configuration.slack.apiURL = url }
         configuration.pagerDuty.routingKey = value("pagerduty.routing.key", secret: true)
         if let url = value("pagerduty.events.url") { configuration.pagerDuty.eventsURL = url }
+        configuration.onCall.pagerDutyAPIToken = value("pagerduty.api.token", secret: true)
+        if let url = value("pagerduty.api.url") { configuration.onCall.pagerDutyAPIURL = url }
+        configuration.onCall.calendarToken = value("oncall.calendar.token", secret: true)
 
         if configuration.isLocalMode {
             logger.notice("local mode: SLACK_BOT_TOKEN is not set; incident messages are written to this log, marked [local mode: not sent]")

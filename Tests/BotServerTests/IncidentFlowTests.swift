@@ -374,7 +374,7 @@ struct IncidentFlowTests {
             #expect(await eventually { bot.fake.slackPosts.contains { $0.json["text"]?.contains("escalated to *level 2") == true } })
             #expect(await eventually { bot.fake.responses.contains { $0.json["text"]?.contains("already been escalated") == true } })
             // One level-2 notification was ever queued, and the outbox has drained: one ping.
-            let queued = try await bot.store.deliveries("INC-1").filter { if case .notifyLevel(2, _) = $0.delivery.effect { true } else { false } }
+            let queued = try await bot.store.deliveries("INC-1").filter { if case .notifyLevel(2, _, _) = $0.delivery.effect { true } else { false } }
             #expect(queued.count == 1)
             #expect(await eventually { (try? await bot.store.deliveries("INC-1").allSatisfy { $0.status == .delivered }) == true })
             #expect(bot.fake.slackPosts.filter { $0.json["text"]?.contains("escalated to *level 2") == true }.count == 1)

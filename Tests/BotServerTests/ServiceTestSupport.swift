@@ -56,7 +56,7 @@ struct IncidentRig {
     /// The notifications queued for an incident, by level.
     func levelsNotified(_ id: String = "INC-1") async throws -> [Int] {
         try await store.deliveries(id).compactMap {
-            if case .notifyLevel(let level, _) = $0.delivery.effect { level } else { nil }
+            if case .notifyLevel(let level, _, _) = $0.delivery.effect { level } else { nil }
         }
     }
 }

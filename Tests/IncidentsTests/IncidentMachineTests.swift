@@ -15,7 +15,7 @@ struct IncidentMachineTests {
     @Test func criticalRunsTheCriticalPathAtOnce() {
         let transition = Fixtures.declare(severity: .critical)
         #expect(transition.effects.contains(.pageTrigger))
-        #expect(transition.effects.contains(.notifyCritical))
+        #expect(transition.effects.contains(.notifyCritical()))
         #expect(transition.effects.contains { if case .statusUpdate = $0 { true } else { false } })
         #expect(transition.incident.levelsReached == 3)
         #expect(transition.incident.paged)

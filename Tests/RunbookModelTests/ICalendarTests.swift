@@ -1,5 +1,6 @@
 import Foundation
 import RunbookModel
+import TestSupport
 import Testing
 
 /// The calendar a rotation publishes reads back, with a strict parser, as one event per

@@ -200,10 +200,15 @@ struct OnCallValidationTests {
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         #expect(result.library?.rotation("payments-oncall")?.pagerDutySchedule == "PABC123")
 
-        let both = pagerDuty + "\n    participants: [alice]"
+        let both = pagerDuty + "\n    shift: 1w"
         #expect(Self.problems(both) == [
-            "oncall.yaml:6:19: error: rotations[0].participants: a rotation with pagerduty_schedule takes its shifts from PagerDuty; remove 'participants' or the schedule",
+            "oncall.yaml:6:12: error: rotations[0].shift: a rotation with pagerduty_schedule takes its shifts from PagerDuty; remove 'shift' or the schedule",
         ])
+        // Participants are whom to reach when PagerDuty cannot be asked; they must be contacts.
+        let fallback = Self.load(pagerDuty + "\n    participants: [alice]")
+        #expect(fallback.diagnostics.isEmpty, "\(fallback.diagnostics)")
+        #expect(fallback.library?.rotation("payments-oncall")?.fallbackParticipants == ["alice"])
+        #expect(Self.problems(pagerDuty + "\n    participants: [alicia]").first?.contains("refers to unknown contact 'alicia'") == true)
         #expect(Self.problems(pagerDuty.replacingOccurrences(of: "PABC123", with: "https://x.pagerduty.com")).first?
             .contains("is not a PagerDuty schedule id") == true)
     }

@@ -51,6 +51,20 @@ public final class FakeSlackAndPagerDuty: Sendable {
         groups.withLock { $0[group] = users }
     }
     private let group = Mutex<ServiceGroup?>(nil)
+    private let onCalls = Mutex<String?>(nil)
+
+    /// The body PagerDuty's REST API answers `GET /oncalls` with; nil (the default) answers
+    /// 503, as PagerDuty does when it is down.
+    public func setOnCalls(_ json: String?) {
+        onCalls.withLock { $0 = json }
+    }
+
+    /// PagerDuty's `GET /oncalls` answer naming one person on call until `end`.
+    public static func onCallsBody(schedule: String, name: String, email: String, end: String) -> String {
+        #"{"oncalls":[{"escalation_level":1,"schedule":{"id":"\#(schedule)","type":"schedule_reference"},"user":{"id":"PUSER1","type":"user","summary":"\#(name)","name":"\#(name)","email":"\#(email)"},"start":"2026-05-28T00:00:00Z","end":"\#(end)"}],"limit":25,"offset":0,"more":false}"#
+    }
+
+    public var pagerDutyOnCallRequests: [Call] { all.filter { $0.path == "/oncalls" } }
 
     public init() {}
 
@@ -128,6 +142,16 @@ public final class FakeSlackAndPagerDuty: Sendable {
             let body = try await request.collectBody(upTo: 1 << 20)
             self.calls.withLock { $0.append(Call(path: "/response", json: Self.flatten(String(buffer: body)), raw: String(buffer: body), at: Date())) }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
+        }
+        router.get("/oncalls") { request, _ -> Response in
+            let query = request.uri.query ?? ""
+            self.calls.withLock {
+                $0.append(Call(path: "/oncalls", json: ["query": query, "authorization": request.headers[.authorization] ?? ""], raw: "", at: Date()))
+            }
+            guard let body = self.onCalls.withLock({ $0 }) else {
+                return Self.json(#"{"error":{"message":"Service unavailable","code":2000}}"#, status: .serviceUnavailable)
+            }
+            return Self.json(body)
         }
         router.post("/v2/enqueue") { request, _ -> Response in
             var request = request

@@ -14,6 +14,8 @@ struct EscalationScheduler: Service {
     let wakeup: Wakeup
     let outbox: Wakeup
     let logger: Logger
+    /// Who rotations reach, asked when a due ping names one.
+    var onCall: (any OnCallSource)?
     /// How long to wait before asking a failing store again.
     var storeRetry: Duration = .seconds(1)
     var metrics: BotMetrics?
@@ -45,9 +47,15 @@ struct EscalationScheduler: Service {
         // Each incident's deadline as it was before firing, for the lateness metric.
         let dueAt = Mutex<[String: Timestamp]>([:])
         var fired = false
+        // Asked once per pass, before the transactions, and only when something is due: who
+        // is on call now (which may mean asking PagerDuty).
+        let anythingDue = try await store.nextDeadline().map { $0 <= now } ?? false
+        let roster = anythingDue ? await onCall?.roster(at: now) : nil
         try await store.updateDue(at: now) { incident in
             if let deadline = EscalationPlanner.nextDeadline(incident) { dueAt.withLock { $0[incident.id] = deadline } }
-            return EscalationPlanner.due(incident, at: now).map(routing.change(for:))
+            return EscalationPlanner.due(incident, at: now).map { transition in
+                routing.change(for: roster.map { OnCallPings.resolve(transition, roster: $0, at: now) } ?? transition)
+            }
         } committed: { id, result in
             guard let change = result.saved else { return }
             fired = true

@@ -23,7 +23,8 @@ final class OnCallDecoder {
         "channel", "user_group", "pagerduty_schedule",
     ]
     /// The keys that describe shifts kept in the file, which a PagerDuty rotation must not have.
-    static let planKeys = ["shift", "handoff", "weekday", "start", "participants", "overrides"]
+    /// (It may list `participants`: whom to reach when PagerDuty cannot be asked.)
+    static let planKeys = ["shift", "handoff", "weekday", "start", "overrides"]
 
     init(reader: YAMLReader) {
         self.reader = reader
@@ -67,6 +68,7 @@ final class OnCallDecoder {
             return nil
         }
         let source: Rotation.Source?
+        var fallback: [String] = []
         if map.values["pagerduty_schedule"] != nil {
             for key in Self.planKeys where map.values[key] != nil {
                 reader.error(
@@ -75,11 +77,19 @@ final class OnCallDecoder {
                 )
             }
             source = pagerDutySchedule(map).map { .pagerDuty(scheduleID: $0) }
+            if map.values["participants"] != nil {
+                var named = References()
+                named.participants = participants(map)
+                references.append(named)
+                fallback = named.participants.map(\.id)
+            }
         } else {
             source = plan(map, zone: zone).map { .plan($0) }
         }
         guard let id, let name, let zone, let source else { return nil }
-        return Rotation(id: id, name: name, timeZone: zone, source: source, channel: channel, userGroup: userGroup)
+        var rotation = Rotation(id: id, name: name, timeZone: zone, source: source, channel: channel, userGroup: userGroup)
+        rotation.pagerDutyFallback = fallback
+        return rotation
     }
 
     private func timeZone(_ map: MappingReader) -> TimeZone? {

@@ -12,6 +12,8 @@ public struct Rotation: Sendable, Equatable {
     public var channel: ChatAddress?
     /// A Slack user group (S…) kept in sync with whoever is on call.
     public var userGroup: ChatAddress?
+    /// For a PagerDuty rotation: contact ids reached when PagerDuty cannot be asked.
+    public var pagerDutyFallback: [String] = []
 
     public init(
         id: String, name: String, timeZone: TimeZone, source: Source,
@@ -39,6 +41,13 @@ public struct Rotation: Sendable, Equatable {
 
     public var pagerDutySchedule: String? {
         if case .pagerDuty(let id) = source { id } else { nil }
+    }
+
+    /// Whom to reach when nobody is known to be on call: the participants, in turn order,
+    /// each once.
+    public var fallbackParticipants: [String] {
+        var seen: Set<String> = []
+        return (plan?.participants ?? pagerDutyFallback).filter { seen.insert($0).inserted }
     }
 
     /// One line for `validate`: "1w shifts, Monday 09:00 Europe/London, 2 participants, 0 overrides".

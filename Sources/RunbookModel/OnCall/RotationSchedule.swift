@@ -47,7 +47,7 @@ public struct RotationSchedule: Sendable {
     public let rotationID: String
     public let timeZone: TimeZone
     public let plan: ShiftPlan
-    private let overrides: [Shift]
+    private var overrides: [Shift]
     /// The local day of the first handoff.
     private let firstDay: CalendarDate
 
@@ -65,6 +65,14 @@ public struct RotationSchedule: Sendable {
         self.overrides = plan.overrides.map {
             Shift(contact: $0.contact, from: $0.from.instant(in: timeZone), until: $0.to.instant(in: timeZone), isOverride: true)
         }
+    }
+
+    /// The same schedule with `extra` overrides cut in after the file's own, so they win
+    /// where they overlap: swaps recorded from chat.
+    public func adding(overrides extra: [Shift]) -> RotationSchedule {
+        var schedule = self
+        schedule.overrides += extra.map { Shift(contact: $0.contact, from: $0.from, until: $0.until, isOverride: true) }
+        return schedule
     }
 
     /// Who is on call at `instant`, overrides applied; nil in a gap.

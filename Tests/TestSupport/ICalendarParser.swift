@@ -4,31 +4,31 @@ import RunbookModel
 /// A strict reader of the iCalendar subset the bot writes, so tests check the output the
 /// way a calendar app reads it: CRLF line endings, lines of at most 75 octets, folded lines
 /// joined, properties split into name, parameters and value, TEXT unescaped.
-struct ICalendarParser {
-    struct Property: Equatable {
-        var name: String
-        var parameters: [String: String]
+public struct ICalendarParser {
+    public struct Property: Equatable {
+        public var name: String
+        public var parameters: [String: String]
         /// As written, escapes included.
-        var rawValue: String
+        public var rawValue: String
         /// TEXT-unescaped.
-        var text: String { ICalendarParser.unescape(rawValue) }
+        public var text: String { ICalendarParser.unescape(rawValue) }
     }
 
-    struct Component {
-        var name: String
-        var properties: [Property] = []
-        var children: [Component] = []
+    public struct Component {
+        public var name: String
+        public var properties: [Property] = []
+        public var children: [Component] = []
 
-        func value(_ name: String) -> String? { properties.first { $0.name == name }?.text }
-        func raw(_ name: String) -> String? { properties.first { $0.name == name }?.rawValue }
+        public func value(_ name: String) -> String? { properties.first { $0.name == name }?.text }
+        public func raw(_ name: String) -> String? { properties.first { $0.name == name }?.rawValue }
     }
 
-    struct Malformed: Error, CustomStringConvertible {
-        var description: String
+    public struct Malformed: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// The VCALENDAR in `text`.
-    static func parse(_ text: String) throws -> Component {
+    public static func parse(_ text: String) throws -> Component {
         var stack: [Component] = []
         var finished: Component?
         for line in try unfold(text) {
@@ -54,7 +54,7 @@ struct ICalendarParser {
 
     /// Logical lines: physical lines split at CRLF only, continuation lines (starting with a
     /// space or tab) joined to the line before. Rejects bare CR or LF and lines over 75 octets.
-    static func unfold(_ text: String) throws -> [String] {
+    public static func unfold(_ text: String) throws -> [String] {
         let bytes = Array(text.utf8)
         var physical: [[UInt8]] = []
         var current: [UInt8] = []
@@ -94,7 +94,7 @@ struct ICalendarParser {
     }
 
     /// `NAME;PARAM=value:VALUE`. The value starts at the first colon outside quotes.
-    static func contentLine(_ line: String) throws -> Property {
+    public static func contentLine(_ line: String) throws -> Property {
         var inQuotes = false
         guard let colon = line.firstIndex(where: { character in
             if character == "\"" { inQuotes.toggle() }
@@ -112,7 +112,7 @@ struct ICalendarParser {
     }
 
     /// RFC 5545 TEXT: `\\`, `\;`, `\,`, `\n`/`\N`.
-    static func unescape(_ value: String) -> String {
+    public static func unescape(_ value: String) -> String {
         var result = ""
         var escaping = false
         for character in value {
@@ -132,7 +132,7 @@ struct ICalendarParser {
     }
 
     /// A DATE-TIME in UTC form (`20260330T080000Z`).
-    static func utcInstant(_ value: String) throws -> Date {
+    public static func utcInstant(_ value: String) throws -> Date {
         let digits = value.filter(\.isNumber)
         guard value.count == 16, value.hasSuffix("Z"), value.dropFirst(8).first == "T", digits.count == 14,
               let date = CalendarDate(parsing: "\(digits.prefix(4))-\(digits.dropFirst(4).prefix(2))-\(digits.dropFirst(6).prefix(2))")

@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import Foundation
+import Incidents
+import Logging
+import NIOCore
+
+/// Who PagerDuty says is on call for a schedule: REST API v2 `GET /oncalls`, users
+/// included so their emails can be matched to contacts. Answers are kept for `cacheFor`
+/// (a failure for a few seconds only), so a burst of pings asks once and an unreachable
+/// PagerDuty does not slow every ping. The API token is sent as a header only, never
+/// logged or described.
+public actor PagerDutyOnCalls: ExternalOnCallDirectory {
+    /// PagerDuty's public REST API address; the one place it is written.
+    public static let defaultBaseURL = "https://api.pagerduty.com"
+
+    private let baseURL: String
+    private let token: String
+    private let client: HTTPClient
+    private let clock: any BotClock
+    private let logger: Logger
+    private let cacheFor: Duration
+    private let timeout: TimeAmount
+    private var cache: [String: (answer: ExternalOnCall, until: Timestamp)] = [:]
+
+    /// A failed answer is kept this long before PagerDuty is asked again.
+    static let failureCache: Duration = .seconds(10)
+
+    public init(
+        baseURL: String = PagerDutyOnCalls.defaultBaseURL, token: String, client: HTTPClient, clock: any BotClock, logger: Logger,
+        cacheFor: Duration = .seconds(60), timeout: TimeAmount = .seconds(5)
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.client = client
+        self.clock = clock
+        self.logger = logger
+        self.cacheFor = cacheFor
+        self.timeout = timeout
+    }
+
+    public func onCall(schedule: String, at now: Timestamp) async -> ExternalOnCall {
+        if let cached = cache[schedule], now < cached.until { return cached.answer }
+        let answer = await fetch(schedule)
+        if case .unavailable(let reason) = answer {
+            logger.warning("PagerDuty on-call unavailable; reaching the rotation's participants from oncall.yaml", metadata: [
+                "schedule": "\(schedule)", "reason": "\(reason)",
+            ])
+            cache[schedule] = (answer, now.adding(Self.failureCache))
+        } else {
+            cache[schedule] = (answer, now.adding(cacheFor))
+        }
+        return answer
+    }
+
+    private func fetch(_ schedule: String) async -> ExternalOnCall {
+        let escaped = schedule.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? schedule
+        var request = HTTPClientRequest(url: "\(baseURL)/oncalls?schedule_ids%5B%5D=\(escaped)&include%5B%5D=users&time_zone=UTC")
+        request.method = .GET
+        request.headers.add(name: "Authorization", value: "Token token=\(token)")
+        request.headers.add(name: "Accept", value: "application/vnd.pagerduty+json;version=2")
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 1 << 20)
+            guard response.status.code == 200 else { return .unavailable(reason: "PagerDuty answered HTTP \(response.status.code)") }
+            return Self.answer(Data(body.readableBytesView), schedule: schedule)
+        } catch {
+            return .unavailable(reason: "PagerDuty unreachable")
+        }
+    }
+
+    /// The people on call at the first escalation level of `schedule`, each once.
+    static func answer(_ body: Data, schedule: String) -> ExternalOnCall {
+        guard let page = try? JSONDecoder().decode(OnCallsPage.self, from: body) else {
+            return .unavailable(reason: "PagerDuty's answer could not be read")
+        }
+        let entries = page.oncalls.filter { $0.schedule?.id == nil || $0.schedule?.id == schedule }
+        let firstLevel = entries.map { $0.escalationLevel ?? 1 }.min()
+        var seen: Set<String> = []
+        var people: [ExternalPerson] = []
+        var until: Timestamp?
+        for entry in entries where (entry.escalationLevel ?? 1) == firstLevel {
+            guard let user = entry.user, let name = user.name ?? user.summary else { continue }
+            if let end = entry.end.flatMap(Self.instant) { until = min(until ?? end, end) }
+            guard seen.insert(user.email?.lowercased() ?? name).inserted else { continue }
+            people.append(ExternalPerson(name: String(name.prefix(200)), email: user.email.map { String($0.prefix(320)) }))
+        }
+        return .onCall(people, until: until)
+    }
+
+    static func instant(_ text: String) -> Timestamp? {
+        (try? Date(text, strategy: .iso8601)).map { Timestamp($0) }
+    }
+
+    struct OnCallsPage: Decodable {
+        var oncalls: [Entry]
+    }
+
+    struct Entry: Decodable {
+        var user: User?
+        var schedule: Reference?
+        var escalationLevel: Int?
+        var end: String?
+
+        enum CodingKeys: String, CodingKey {
+            case user, schedule, end
+            case escalationLevel = "escalation_level"
+        }
+    }
+
+    struct User: Decodable {
+        var name: String?
+        var summary: String?
+        var email: String?
+    }
+
+    struct Reference: Decodable {
+        var id: String?
+    }
+}
+
+extension PagerDutyOnCalls: CustomStringConvertible {
+    nonisolated public var description: String { "PagerDutyOnCalls(credentials redacted)" }
+}
