@@ -205,28 +205,10 @@ public struct StoreStoppedError: Error, CustomStringConvertible {
     public var description: String { "the PostgreSQL store has stopped" }
 }
 
-/// The columns of an incident's row, all derived from the incident.
-struct StoredIncident {
-    var number: Int
-    var id: String
-    var channel: String
-    var state: String
-    var declaredAt: Int64
-    var resolvedAt: Int64?
-    var nextDeadline: Int64?
-    var body: String
+/// The columns of an incident's row, derived from the incident as the SQLite store does.
+typealias StoredIncident = Storage.IncidentRow
 
-    init(_ incident: Incident) throws {
-        number = incident.number
-        id = incident.id
-        channel = incident.channel
-        state = incident.state.rawValue
-        declaredAt = incident.declaredAt.milliseconds
-        resolvedAt = incident.resolvedAt?.milliseconds
-        nextDeadline = EscalationPlanner.nextDeadline(incident)?.milliseconds
-        body = try JSON.encode(incident)
-    }
-
+extension Storage.IncidentRow {
     static func decode(_ body: String) throws -> Incident {
         try JSON.decode(Incident.self, from: body)
     }

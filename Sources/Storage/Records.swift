@@ -23,23 +23,27 @@ extension SnakeCaseRecord {
     static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
 }
 
-/// A row of `incident`: the indexed fields beside the whole incident as JSON.
-struct IncidentRow: SnakeCaseRecord {
-    static let databaseTableName = "incident"
+/// A row of `incident`: the indexed fields beside the whole incident as JSON. The
+/// PostgreSQL store derives its columns the same way, from this.
+package struct IncidentRow: SnakeCaseRecord {
+    package static let databaseTableName = "incident"
+    // As every record here; spelled out because this one is visible to the package.
+    package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
 
-    var number: Int
-    var id: String
-    var channel: String
-    var state: String
-    var declaredAt: Int64
-    var resolvedAt: Int64?
-    var nextDeadline: Int64?
-    var body: String
+    package var number: Int
+    package var id: String
+    package var channel: String
+    package var state: String
+    package var declaredAt: Int64
+    package var resolvedAt: Int64?
+    package var nextDeadline: Int64?
+    package var body: String
     /// Why the body could not be decoded; such a row is skipped by every query.
-    var damaged: String?
+    package var damaged: String?
 
     /// Derives every column from the incident, so the columns can never disagree with the body.
-    init(_ incident: Incident) throws {
+    package init(_ incident: Incident) throws {
         number = incident.number
         id = incident.id
         channel = incident.channel
@@ -50,7 +54,7 @@ struct IncidentRow: SnakeCaseRecord {
         body = try JSON.encode(incident)
     }
 
-    func incident() throws -> Incident {
+    package func incident() throws -> Incident {
         try JSON.decode(Incident.self, from: body)
     }
 }
