@@ -75,6 +75,12 @@ struct SlashCommandController: Sendable {
             let answered = await runReply(runs, command, payload, replayKey: replayKey)
             reply = answered.0
             found = answered.1
+        } else if runbookCommands.contains(payload.command), runs == nil, RunCommand(text: payload.text) != nil {
+            // Said plainly rather than searched for as a lookup of "run …".
+            verb = "run"
+            found = "refused"
+            let card = Card(title: "Procedure runs and drills are not available here: they are kept only by the SQLite store so far, and this bot runs on PostgreSQL.")
+            reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
         } else if runbookCommands.contains(payload.command), let runs, RunbookCommand(text: payload.text) == .list {
             verb = "list"
             reply = await listWithDrillWarnings(runs, logger: logger)
