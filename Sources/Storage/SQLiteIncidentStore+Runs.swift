@@ -10,7 +10,7 @@ extension SQLiteIncidentStore: RunStore {
             let last = try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'procedure_run'") ?? 0
             let change = try make(last + 1)
             guard change.run.number == last + 1 else { throw StorageError.numberMismatch(expected: last + 1, got: change.run.number) }
-            var row = try RunRow(change.run, incidentNumber: try Self.incidentNumber(of: change.run, in: db))
+            let row = try RunRow(change.run, incidentNumber: try Self.incidentNumber(of: change.run, in: db))
             try row.insert(db)
             try Self.append(change, runNumber: row.number!, incidentNumber: row.incidentNumber, in: db)
             return change.run
