@@ -162,12 +162,16 @@ public struct RunDesk: Sendable {
             try await incidents.requirePermission(action == .escalate || action == .expectationFailed ? .escalate : .update, actor)
         }
         let now = clock.now()
+        // Asked before the transaction, as the scheduler does: who is on call now, for a
+        // step escalation that names a rotation.
+        let escalates = run.kind == .incident && (action == .escalate || action == .expectationFailed)
+        let roster = escalates ? await incidents.onCall.roster(at: now) : nil
         let result = try await store.updateRun(run.id) { stored in
             // A button names the step it was shown on: a stale or repeated click acts once.
             if let step, stored.current.map({ $0 + 1 }) != step {
                 throw DeskRefusal.run(stored.isFinished ? "\(stored.id) is finished" : "\(stored.id) has moved on to step \(stored.current! + 1)")
             }
-            return Self.change(try RunMachine.apply(action, to: stored, by: actor, at: now), actor: actor, at: now)
+            return Self.change(try RunMachine.apply(action, to: stored, by: actor, at: now), actor: actor, at: now, roster: roster)
         }
         guard let saved = result.saved?.run else { throw DeskRefusal.run("there is no run \(run.id)") }
         await changed()
@@ -211,21 +215,26 @@ public struct RunDesk: Sendable {
 
     /// A transition as a change to save: its lines and where its effects go. A drill pings
     /// nobody: its escalations are recorded in the run and shown on the checklist only.
-    static func change(_ transition: RunMachine.Transition, actor: String, at now: Timestamp) -> RunChange {
+    /// A step escalation to a contact naming a rotation reaches whoever `roster` says is on
+    /// call now, and the timeline records who that was.
+    static func change(_ transition: RunMachine.Transition, actor: String, at now: Timestamp, roster: OnCallRoster? = nil) -> RunChange {
         let run = transition.run
         var deliveries: [RunDelivery] = []
+        var onCallLines: [String] = []
         for effect in transition.effects {
             switch effect {
             case .postChecklist: deliveries.append(.postChecklist)
             case .updateChecklist: if !deliveries.contains(.updateChecklist) && !deliveries.contains(.postChecklist) { deliveries.append(.updateChecklist) }
             case .escalate(_, let step):
                 guard run.kind == .incident, let target = run.steps[step - 1].escalateTarget else { continue }
-                deliveries.append(.ping(target: target, step: step))
+                let answer = roster.flatMap { OnCallPings.answers(for: [target], roster: $0, at: now).first }
+                if let answer { onCallLines.append("\(run.id) step \(step): \(answer.summary)") }
+                deliveries.append(.ping(target: target, step: step, onCall: answer))
             case .askExpectation(let step): deliveries.append(.askExpectation(step: step))
             case .finished: deliveries.append(.summary)
             }
         }
-        let timeline = transition.timeline.map { TimelineEntry(at: now, actor: actor, kind: .run, text: $0) }
+        let timeline = (transition.timeline + onCallLines).map { TimelineEntry(at: now, actor: actor, kind: .run, text: $0) }
         return RunChange(run: run, timeline: timeline, deliveries: deliveries)
     }
 

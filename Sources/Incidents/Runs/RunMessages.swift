@@ -14,10 +14,10 @@ public enum RunMessages {
         switch delivery {
         case .postChecklist, .updateChecklist:
             return .card(RunChecklist.card(run, now: now, times: times))
-        case .ping(let target, let step):
+        case .ping(let target, let step, let onCall):
             let title = run.steps.indices.contains(step - 1) ? run.steps[step - 1].title : "step \(step)"
             let when = run.steps.indices.contains(step - 1) ? run.steps[step - 1].escalateWhen.map { " (the runbook says: escalate when \($0))" } ?? "" : ""
-            return .text("🚨 \(strong: run.id) step \(step), “\(title)”, is escalated to \(IncidentNotice.reach(target))\(when). Please join the thread.")
+            return .text("🚨 \(strong: run.id) step \(step), “\(title)”, is escalated to \(IncidentNotice.reach(target, onCall: onCall.map { [$0] } ?? [], times: times))\(when). Please join the thread.")
         case .askExpectation(let step):
             guard run.steps.indices.contains(step - 1) else { return nil }
             let spec = run.steps[step - 1]

@@ -7,8 +7,9 @@ public enum RunDelivery: Codable, Hashable, Sendable {
     case postChecklist
     /// The same checklist message, replaced in place.
     case updateChecklist
-    /// A step escalation: the contact is pinged in the thread (never in a drill).
-    case ping(target: NotifyTarget, step: Int)
+    /// A step escalation: the contact is pinged in the thread (never in a drill). When the
+    /// contact names a rotation, `onCall` is who was on call when the step was escalated.
+    case ping(target: NotifyTarget, step: Int, onCall: OnCallAnswer? = nil)
     /// A watch ran out: ask in the thread whether the step's expectation holds.
     case askExpectation(step: Int)
     /// The run ended: time per step and in all (a drill's rehearsal figures).
