@@ -11,6 +11,13 @@ public enum StoreChange: String, Sendable {
 public protocol SharedIncidentStore: IncidentStore {
     /// Calls `heard` for each change any replica commits, until cancelled. Throws when the
     /// link to the database is lost; changes made meanwhile are not heard, so the caller
-    /// treats a new call as "anything may have changed".
-    func listen(_ heard: @Sendable (StoreChange) async -> Void) async throws
+    /// treats a new call as "anything may have changed". `listening` is called once the
+    /// link is up: every change committed from then on is heard.
+    func listen(listening: @Sendable () async -> Void, _ heard: @Sendable (StoreChange) async -> Void) async throws
+}
+
+extension SharedIncidentStore {
+    public func listen(_ heard: @Sendable (StoreChange) async -> Void) async throws {
+        try await listen(listening: {}, heard)
+    }
 }

@@ -4,10 +4,12 @@ import PostgresNIO
 /// The replicas hear each other's commits through `LISTEN`/`NOTIFY`, on a connection held
 /// for the purpose, so none of them polls for new deadlines or outbox messages.
 extension PostgresIncidentStore {
-    public func listen(_ heard: @Sendable (StoreChange) async -> Void) async throws {
+    public func listen(listening: @Sendable () async -> Void, _ heard: @Sendable (StoreChange) async -> Void) async throws {
         try await migrated.wait()
         try await client.withConnection { connection in
+            // The closure runs once the server has confirmed LISTEN.
             try await connection.listen(on: Self.notifyChannel) { notifications in
+                await listening()
                 for try await notification in notifications {
                     // A payload this binary does not know still means something changed.
                     if let change = StoreChange(rawValue: notification.payload) {

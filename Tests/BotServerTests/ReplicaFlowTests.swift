@@ -90,7 +90,10 @@ struct ReplicaFlowTests {
                         try await apps[2].test(.live) { client in
                             try await send("declare lambda timeout in C3", channel: "C3", to: client, clock: clock)
                             declaredOnThird.continuation.yield()
-                            try await Task.sleep(for: .seconds(3600))
+                            // Serves until the task is cancelled: the replica stopped dead.
+                            let (untilStopped, held) = AsyncStream.makeStream(of: Void.self)
+                            for await _ in untilStopped {}
+                            held.finish()
                         }
                     }
                     var waitForThird = declaredOnThird.stream.makeAsyncIterator()

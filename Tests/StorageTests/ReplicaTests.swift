@@ -125,15 +125,16 @@ struct ReplicaTests {
             try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
                 let heard = Heard()
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await stores[1].listen { change in heard.changes.withLock { _ = $0.insert(change) } } }
-                    defer { group.cancelAll() }
-                    // LISTEN starts asynchronously: declare until the listener has heard both kinds.
-                    let deadline = ContinuousClock.now + .seconds(10)
-                    while heard.changes.withLock({ $0.count }) < 2, ContinuousClock.now < deadline {
-                        try await Fixtures.declare(in: stores[0])
-                        try await Task.sleep(for: .milliseconds(100))
+                    group.addTask {
+                        try await stores[1].listen(listening: { heard.listening.withLock { $0 = true } }) { change in
+                            heard.changes.withLock { _ = $0.insert(change) }
+                        }
                     }
-                    #expect(heard.changes.withLock { $0 } == [.deadlines, .outbox])
+                    defer { group.cancelAll() }
+                    // Once the other replica listens, one declaration is heard as both kinds.
+                    #expect(await eventually { heard.listening.withLock { $0 } })
+                    try await Fixtures.declare(in: stores[0])
+                    #expect(await eventually { heard.changes.withLock { $0 } == [.deadlines, .outbox] })
                 }
             }
         }
@@ -141,5 +142,6 @@ struct ReplicaTests {
 }
 
 final class Heard: Sendable {
+    let listening = Mutex(false)
     let changes = Mutex<Set<StoreChange>>([])
 }
