@@ -6,6 +6,10 @@ import PostgresNIO
 extension PostgresIncidentStore {
     public func listen(listening: @Sendable () async -> Void, _ heard: @Sendable (StoreChange) async -> Void) async throws {
         try await migrated.wait()
+        try await inFlight.run { try await listenOnOneConnection(listening: listening, heard) }
+    }
+
+    private func listenOnOneConnection(listening: @Sendable () async -> Void, _ heard: @Sendable (StoreChange) async -> Void) async throws {
         try await client.withConnection { connection in
             // The closure runs once the server has confirmed LISTEN.
             try await connection.listen(on: Self.notifyChannel) { notifications in

@@ -19,6 +19,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     let clock: any BotClock
     let logger: Logger
     let migrated = StartupGate()
+    let inFlight = InFlightOperations()
     /// Marks this replica's outbox claims, so it releases only its own.
     let replica = UUID().uuidString
 
@@ -32,8 +33,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     }
 
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
+        try await client.whileRunning(logger: logger) {
             do {
                 let ran = try await PostgresSchema.migrate(client, logger: logger)
                 if !ran.isEmpty { logger.info("store: PostgreSQL schema migrated", metadata: ["migrations": "\(ran.joined(separator: ","))"]) }
@@ -43,23 +43,27 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                 logger.error("store: cannot reach or migrate the PostgreSQL database", metadata: ["error": "\(String(reflecting: error))"])
                 throw error
             }
-            // The pool runs until graceful shutdown or cancellation; after that, calls fail
-            // at once instead of waiting for a connection that will never come.
-            _ = try await group.next()
+            // Serves until graceful shutdown or cancellation (services stop in reverse order,
+            // so normally after everything that uses it); after that, calls fail at once
+            // instead of waiting for a connection that will never come.
+            try? await gracefulShutdown()
             await migrated.finish(StoreStoppedError())
+            if !(await inFlight.stop(waitingAtMost: .seconds(5))) {
+                logger.warning("store: operations still running 5 s after the store was asked to stop; closing anyway")
+            }
         }
     }
 
     /// One transaction, once the schema is ready.
     func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await migrated.wait()
-        return try await client.inTransaction(logger: logger, body)
+        return try await inFlight.run { try await client.inTransaction(logger: logger, body) }
     }
 
     /// One statement outside any explicit transaction, once the schema is ready.
     func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await migrated.wait()
-        return try await client.withConnection(body)
+        return try await inFlight.run { try await client.withConnection(body) }
     }
 
     // MARK: Changes
