@@ -52,28 +52,56 @@ public actor PagerDutyOnCalls: ExternalOnCallDirectory {
         return answer
     }
 
+    /// Entries asked for per page, and the most pages read: a schedule on call in many
+    /// escalation policies at once spans pages, and its first level may be on any of them.
+    static let pageSize = 100
+    static let maximumPages = 5
+
     private func fetch(_ schedule: String) async -> ExternalOnCall {
+        var entries: [Entry] = []
+        for page in 0..<Self.maximumPages {
+            switch await fetchPage(schedule, offset: page * Self.pageSize) {
+            case .failure(let unavailable):
+                return .unavailable(reason: unavailable.reason)
+            case .success(let answer):
+                entries += answer.oncalls
+                guard answer.more == true, !answer.oncalls.isEmpty else { return Self.answer(entries, schedule: schedule) }
+            }
+        }
+        logger.warning("PagerDuty on-call: more entries than read; the first levels read are used", metadata: [
+            "schedule": "\(schedule)", "entries": "\(entries.count)",
+        ])
+        return Self.answer(entries, schedule: schedule)
+    }
+
+    struct Unavailable: Error {
+        var reason: String
+    }
+
+    private func fetchPage(_ schedule: String, offset: Int) async -> Result<OnCallsPage, Unavailable> {
         let escaped = schedule.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? schedule
-        var request = HTTPClientRequest(url: "\(baseURL)/oncalls?schedule_ids%5B%5D=\(escaped)&include%5B%5D=users&time_zone=UTC")
+        var request = HTTPClientRequest(
+            url: "\(baseURL)/oncalls?schedule_ids%5B%5D=\(escaped)&include%5B%5D=users&time_zone=UTC&limit=\(Self.pageSize)&offset=\(offset)"
+        )
         request.method = .GET
         request.headers.add(name: "Authorization", value: "Token token=\(token)")
         request.headers.add(name: "Accept", value: "application/vnd.pagerduty+json;version=2")
         do {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 1 << 20)
-            guard response.status.code == 200 else { return .unavailable(reason: "PagerDuty answered HTTP \(response.status.code)") }
-            return Self.answer(Data(body.readableBytesView), schedule: schedule)
+            guard response.status.code == 200 else { return .failure(Unavailable(reason: "PagerDuty answered HTTP \(response.status.code)")) }
+            guard let page = try? JSONDecoder().decode(OnCallsPage.self, from: Data(body.readableBytesView)) else {
+                return .failure(Unavailable(reason: "PagerDuty's answer could not be read"))
+            }
+            return .success(page)
         } catch {
-            return .unavailable(reason: "PagerDuty unreachable")
+            return .failure(Unavailable(reason: "PagerDuty unreachable"))
         }
     }
 
     /// The people on call at the first escalation level of `schedule`, each once.
-    static func answer(_ body: Data, schedule: String) -> ExternalOnCall {
-        guard let page = try? JSONDecoder().decode(OnCallsPage.self, from: body) else {
-            return .unavailable(reason: "PagerDuty's answer could not be read")
-        }
-        let entries = page.oncalls.filter { $0.schedule?.id == nil || $0.schedule?.id == schedule }
+    static func answer(_ all: [Entry], schedule: String) -> ExternalOnCall {
+        let entries = all.filter { $0.schedule?.id == nil || $0.schedule?.id == schedule }
         let firstLevel = entries.map { $0.escalationLevel ?? 1 }.min()
         var seen: Set<String> = []
         var people: [ExternalPerson] = []
@@ -93,6 +121,7 @@ public actor PagerDutyOnCalls: ExternalOnCallDirectory {
 
     struct OnCallsPage: Decodable {
         var oncalls: [Entry]
+        var more: Bool?
     }
 
     struct Entry: Decodable {

@@ -247,6 +247,26 @@ struct OnCallPagerDutyTests {
         }
     }
 
+    /// A schedule used by several escalation policies spans pages; its first level is on the
+    /// second page here, and that person, not the one on page one, is reached.
+    @Test func everyPageOfPagerDutysAnswerIsRead() async throws {
+        try await withBot { bot in
+            let secondLevelOnly = #"{"oncalls":[{"escalation_level":2,"schedule":{"id":"PSCHED1"},"user":{"name":"Carol","email":"carol@example.com"},"end":"2026-05-29T18:00:00Z"}],"limit":100,"offset":0,"more":true}"#
+            let firstLevel = FakeSlackAndPagerDuty.onCallsBody(schedule: "PSCHED1", name: "Robert", email: "bob@example.com", end: "2026-05-29T18:00:00Z")
+            bot.fake.setOnCallPages([secondLevelOnly, firstLevel])
+            let reply = try await bot.message("/oncall", "platform-pd")
+            let shown = try String(decoding: JSONEncoder().encode(reply), as: UTF8.self)
+            #expect(shown.contains("<@U0BOB> until 2026-05-29 19:00 GMT+1"))
+            #expect(!shown.contains("U0CAROL"))
+            let offsets = bot.fake.pagerDutyOnCallRequests.compactMap { $0.json["query"] }.map { query in
+                query.split(separator: "&").first { $0.hasPrefix("offset=") }.map(String.init)
+            }
+            // Each time PagerDuty is asked (a ping at start-up may ask too), both pages are read.
+            #expect(Set(offsets) == ["offset=0", "offset=100"])
+            #expect(offsets.filter { $0 == "offset=0" }.count == offsets.filter { $0 == "offset=100" }.count)
+        }
+    }
+
     @Test func whenPagerDutyIsDownTheFilesParticipantsAreReachedWithAWarning() async throws {
         try await withBot { bot in
             _ = try await bot.message("/incident", "declare lambda timeout")

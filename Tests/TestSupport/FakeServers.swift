@@ -51,12 +51,17 @@ public final class FakeSlackAndPagerDuty: Sendable {
         groups.withLock { $0[group] = users }
     }
     private let group = Mutex<ServiceGroup?>(nil)
-    private let onCalls = Mutex<String?>(nil)
+    private let onCalls = Mutex<[String]?>(nil)
 
     /// The body PagerDuty's REST API answers `GET /oncalls` with; nil (the default) answers
     /// 503, as PagerDuty does when it is down.
     public func setOnCalls(_ json: String?) {
-        onCalls.withLock { $0 = json }
+        onCalls.withLock { $0 = json.map { [$0] } }
+    }
+
+    /// The pages of PagerDuty's answer, served by the request's `offset` and `limit`.
+    public func setOnCallPages(_ pages: [String]) {
+        onCalls.withLock { $0 = pages }
     }
 
     /// PagerDuty's `GET /oncalls` answer naming one person on call until `end`.
@@ -148,10 +153,12 @@ public final class FakeSlackAndPagerDuty: Sendable {
             self.calls.withLock {
                 $0.append(Call(path: "/oncalls", json: ["query": query, "authorization": request.headers[.authorization] ?? ""], raw: "", at: Date()))
             }
-            guard let body = self.onCalls.withLock({ $0 }) else {
+            guard let pages = self.onCalls.withLock({ $0 }) else {
                 return Self.json(#"{"error":{"message":"Service unavailable","code":2000}}"#, status: .serviceUnavailable)
             }
-            return Self.json(body)
+            let limit = max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 25)
+            let page = (request.uri.queryParameters.get("offset", as: Int.self) ?? 0) / limit
+            return Self.json(pages.indices.contains(page) ? pages[page] : #"{"oncalls":[],"more":false}"#)
         }
         router.post("/v2/enqueue") { request, _ -> Response in
             var request = request
