@@ -19,7 +19,7 @@ enum TestDatabase {
 /// Three replicas of the bot on one PostgreSQL database, one fake Slack, one test clock:
 /// incidents declared through different replicas, one replica stopped dead before level 2
 /// is due, and every level still pinged exactly once, on time, in its thread, in order.
-@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
+@Suite(.serialized, .enabled(if: TestDatabase.serverURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)), .hangWatchdog())
 struct ReplicaFlowTests {
 
     static let settings = """

@@ -8,7 +8,7 @@ import Glibc
 
 /// The bot killed with SIGKILL mid-escalation and started again: overdue levels fire at
 /// once, each exactly once, and nothing already sent is sent again.
-@Suite(.serialized)
+@Suite(.serialized, .hangWatchdog())
 struct RestartTests {
     final class Server {
         let process = Process()

@@ -5,7 +5,7 @@ import Storage
 import TestSupport
 import Testing
 
-@Suite struct DeclareAndUpdateTests {
+@Suite(.hangWatchdog()) struct DeclareAndUpdateTests {
     @Test func numbersAreSequentialAndSurviveReopening() async throws {
         try await withDatabasePath { path in
             var first: Incident?

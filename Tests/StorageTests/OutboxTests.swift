@@ -1,8 +1,9 @@
 import Incidents
 import Storage
+import TestSupport
 import Testing
 
-@Suite struct OutboxTests {
+@Suite(.hangWatchdog()) struct OutboxTests {
     /// INC-1 in C1 with A1, B1, A2 made in that order: queue A is `slack:C1`, queue B `slack:C9`.
     static let deliveries = [
         Delivery(.postCard, to: .incidentChannel),

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Several stores on one PostgreSQL database, as several replicas of the bot open them.
-@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
+@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)), .hangWatchdog())
 struct ReplicaTests {
     @Test func replicasStartingTogetherMigrateOnceAndShareOneInstallation() async throws {
         try await withPostgresSchema { schema in

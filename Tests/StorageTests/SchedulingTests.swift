@@ -1,8 +1,9 @@
 import Incidents
 import Storage
+import TestSupport
 import Testing
 
-@Suite struct SchedulingTests {
+@Suite(.hangWatchdog()) struct SchedulingTests {
     @Test(arguments: StoreKind.all) func deadlinesFollowTheEscalationPlanner(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let incident = try await Fixtures.declare(in: store)

@@ -7,7 +7,7 @@ import Testing
 
 /// The store under faults and abuse: a wall clock that steps back, rows that cannot be
 /// decoded, and keys remembered for de-duplication.
-@Suite struct TrustTests {
+@Suite(.hangWatchdog()) struct TrustTests {
     @Test(arguments: StoreKind.all) func aClockSteppedBackDelaysARetryByItsOwnWaitNotByTheStep(_ kind: StoreKind) async throws {
         try await withStore(kind) { store in
             try await Fixtures.declare(in: store, deliveries: OutboxTests.deliveries)
