@@ -198,7 +198,7 @@ struct RunFlowTests {
             #expect(await bot.reached("RUN-1", step: 2))
             // Escalating in a drill records who would have been pinged, and pings nobody.
             try await bot.click("run_escalate", "RUN-1@2", channel: "C0DRILL")
-            #expect(await eventually(timeout: .seconds(60)) { bot.updates.contains { $0.raw.contains("would have pinged lead") } })
+            #expect(await eventually(timeout: .seconds(60)) { bot.updates.contains { $0.raw.contains("would have pinged Leads") } })
             bot.clock.advance(by: .seconds(120))
             for _ in 0..<4 {
                 try await bot.send("/runbook", "step done", channel: "C0DRILL")
@@ -207,7 +207,7 @@ struct RunFlowTests {
             #expect(await eventually(timeout: .seconds(60)) { bot.post(containing: "DRILL · RUN-1 finished") != nil })
             let summary = try #require(bot.post(containing: "DRILL · RUN-1 finished"))
             #expect(summary.json["thread_ts"] == drillTS)
-            for part in ["Time per step", "Slowest step", "2. Replay in small batches: 2m", "Against the article", "target 5m", "target 10m", "would have pinged lead"] {
+            for part in ["Time per step", "Slowest step", "2. Replay in small batches: 2m", "Against the article", "target 5m", "target 10m", "would have pinged Leads"] {
                 #expect(summary.raw.contains(part), "summary lacks \(part)")
             }
             #expect(!bot.fake.all.contains { $0.raw.contains("<!subteam^S0LEADS>") || $0.raw.contains("<@U0ONCALL>") }, "a drill pings nobody")

@@ -98,4 +98,11 @@ public struct ProcedureRun: Codable, Hashable, Sendable {
 
     /// Steps done or skipped so far.
     public var stepsEnded: Int { records.filter { $0.outcome == .done || $0.outcome == .skipped }.count }
+
+    /// Whom step `index` escalated to, by the contact's name where the runbook gives one.
+    public func escalatedNames(step index: Int) -> [String] {
+        records[index].escalatedTo.map { contact in
+            steps[index].escalateTo == contact ? steps[index].escalateTarget?.name ?? contact : contact
+        }
+    }
 }

@@ -54,7 +54,7 @@ public enum RunChecklist {
         if let choice = record.choice { line = "\(line) — chose “\(choice)”" }
         if !record.escalatedTo.isEmpty {
             let verb = run.kind == .drill ? "would have pinged" : "escalated to"
-            line = "\(line) — \(verb) \(record.escalatedTo.joined(separator: ", "))"
+            line = "\(line) — \(verb) \(run.escalatedNames(step: index).joined(separator: ", "))"
         }
         return .step(index + 1, line, record.outcome == .current ? details(of: step, run: run) : [])
     }

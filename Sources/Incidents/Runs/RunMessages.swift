@@ -58,7 +58,7 @@ public enum RunMessages {
         let escalations = run.records.enumerated().filter { !$0.element.escalatedTo.isEmpty }
         if !escalations.isEmpty {
             let verb = run.kind == .drill ? "would have pinged" : "escalated to"
-            sections.append(Card.Section("Escalations", escalations.map { .bullet(Card.Text("Step \($0.offset + 1) \(verb) \($0.element.escalatedTo.joined(separator: ", "))")) }))
+            sections.append(Card.Section("Escalations", escalations.map { .bullet(Card.Text("Step \($0.offset + 1) \(verb) \(run.escalatedNames(step: $0.offset).joined(separator: ", "))")) }))
         }
         if let targets = targets(run) { sections.append(targets) }
         if !summary.slowerThanWatched.isEmpty {
