@@ -16,7 +16,7 @@ extension PostgresClient {
     /// `closeTimeout`. The pool runs detached: neither the caller's cancellation nor its
     /// graceful shutdown reaches it before `body` has finished draining.
     func whileRunning<Result: Sendable>(
-        closeTimeout: Duration = .seconds(5), logger: Logger, _ body: () async throws -> Result
+        closeTimeout: Duration, logger: Logger, _ body: () async throws -> Result
     ) async throws -> Result {
         let pool = Task.detached { await self.run() }
         let result: Swift.Result<Result, any Error>
@@ -26,8 +26,7 @@ extension PostgresClient {
             result = .failure(error)
         }
         pool.cancel()
-        let closed = await FirstOf.race({ await pool.value; return true }, { await Bounded.pause(closeTimeout); return false })
-        if !closed {
+        if !(await finishes(within: closeTimeout) { await pool.value }) {
             logger.warning("store: the PostgreSQL connection pool did not close in time; left to close on its own", metadata: ["waited": "\(closeTimeout)"])
         }
         return try result.get()
@@ -64,65 +63,21 @@ final class InFlightOperations: Sendable {
         for waiter in waiting { waiter.resume() }
     }
 
-    /// Refuses new operations; true once those in progress have finished, false if some
-    /// were still running after `timeout`.
+    /// Refuses new operations at once; true once those in progress have finished, false if
+    /// some were still running after `timeout`.
     func stop(waitingAtMost timeout: Duration) async -> Bool {
-        await FirstOf.race({ await self.drained(); return true }, { await Bounded.pause(timeout); return false })
+        state.withLock { $0.stopping = true }
+        return await finishes(within: timeout) { await self.drained() }
     }
 
     private func drained() async {
         await withCheckedContinuation { continuation in
             let idle = state.withLock { state in
-                state.stopping = true
                 if state.count == 0 { return true }
                 state.drained.append(continuation)
                 return false
             }
             if idle { continuation.resume() }
-        }
-    }
-}
-
-enum Bounded {
-    /// A pause on the machine's clock, for bounding how long a stop waits on the network.
-    /// Not the bot's clock: a test clock that nobody advances must not keep a replica from
-    /// stopping.
-    static func pause(_ duration: Duration) async {
-        try? await Task.sleep(for: duration)
-    }
-}
-
-/// The first of two answers; the other is cancelled and left to finish on its own. Unlike a
-/// task group, which waits for every child, this returns even when the loser never finishes.
-enum FirstOf {
-    static func race<Value: Sendable>(
-        _ first: @escaping @Sendable () async -> Value, _ second: @escaping @Sendable () async -> Value
-    ) async -> Value {
-        let contenders = Mutex<[Task<Void, Never>]>([])
-        let value = await withCheckedContinuation { (continuation: CheckedContinuation<Value, Never>) in
-            let answer = OnceAnswer(continuation)
-            contenders.withLock { tasks in
-                tasks = [Task { answer.give(await first()) }, Task { answer.give(await second()) }]
-            }
-        }
-        contenders.withLock { tasks in tasks.forEach { $0.cancel() } }
-        return value
-    }
-
-    /// Resumes its continuation with the first value given; later values are dropped.
-    private final class OnceAnswer<Value: Sendable>: Sendable {
-        private let continuation: Mutex<CheckedContinuation<Value, Never>?>
-
-        init(_ continuation: CheckedContinuation<Value, Never>) {
-            self.continuation = Mutex(continuation)
-        }
-
-        func give(_ value: Value) {
-            let waiting = continuation.withLock { continuation in
-                defer { continuation = nil }
-                return continuation
-            }
-            waiting?.resume(returning: value)
         }
     }
 }

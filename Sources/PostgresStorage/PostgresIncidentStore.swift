@@ -23,6 +23,9 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     /// Marks this replica's outbox claims, so it releases only its own.
     let replica = UUID().uuidString
 
+    /// How long stopping waits for calls in progress, and then for the pool to close.
+    static let stopWait: Duration = .seconds(5)
+
     /// The channel of `NOTIFY` the replicas hear each other on.
     static let notifyChannel = "runbook_bot"
 
@@ -33,7 +36,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     }
 
     public func run() async throws {
-        try await client.whileRunning(logger: logger) {
+        try await client.whileRunning(closeTimeout: Self.stopWait, logger: logger) {
             do {
                 let ran = try await PostgresSchema.migrate(client, logger: logger)
                 if !ran.isEmpty { logger.info("store: PostgreSQL schema migrated", metadata: ["migrations": "\(ran.joined(separator: ","))"]) }
@@ -47,9 +50,8 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
             // so normally after everything that uses it); after that, calls fail at once
             // instead of waiting for a connection that will never come.
             try? await gracefulShutdown()
-            await migrated.finish(StoreStoppedError())
-            if !(await inFlight.stop(waitingAtMost: .seconds(5))) {
-                logger.warning("store: operations still running 5 s after the store was asked to stop; closing anyway")
+            if !(await inFlight.stop(waitingAtMost: Self.stopWait)) {
+                logger.warning("store: calls still running when the store stopped; closing anyway", metadata: ["waited": "\(Self.stopWait)"])
             }
         }
     }

@@ -47,12 +47,8 @@ actor StartupGate {
         }
     }
 
-    /// Opens the gate, or fails it; a gate that is open can still be failed (the store stopped).
+    /// Opens the gate, or fails it.
     func finish(_ error: (any Error)?) {
-        if case .open = state, let error {
-            state = .failed(error)
-            return
-        }
         guard case .waiting(let waiters) = state else { return }
         state = error.map(State.failed) ?? .open
         for waiter in waiters {

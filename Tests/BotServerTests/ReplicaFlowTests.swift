@@ -90,7 +90,8 @@ struct ReplicaFlowTests {
                         try await apps[2].test(.live) { client in
                             try await send("declare lambda timeout in C3", channel: "C3", to: client, clock: clock)
                             declaredOnThird.continuation.yield()
-                            // Serves until the task is cancelled: the replica stopped dead.
+                            // Serves until the task is cancelled: the replica stopped dead. The
+                            // stream stays open while `held` lives, so only cancellation ends it.
                             let (untilStopped, held) = AsyncStream.makeStream(of: Void.self)
                             for await _ in untilStopped {}
                             held.finish()

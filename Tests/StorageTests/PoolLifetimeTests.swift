@@ -46,10 +46,10 @@ struct PoolLifetimeTests {
         #expect(await operations.stop(waitingAtMost: .milliseconds(50)) == false)
     }
 
-    @Test func theRaceEndsWhenTheFirstAnswersThoughTheOtherNeverDoes() async {
+    @Test func aBoundedWaitEndsAtItsBoundThoughTheWorkNeverDoes() async {
         let (never, holder) = AsyncStream.makeStream(of: Void.self)
         defer { holder.finish() }
-        #expect(await FirstOf.race({ for await _ in never {}; return "never" }, { "first" }) == "first")
-        #expect(await FirstOf.race({ "first" }, { for await _ in never {}; return "never" }) == "first")
+        #expect(await finishes(within: .milliseconds(50)) { for await _ in never {} } == false)
+        #expect(await finishes(within: .seconds(60)) {} == true)
     }
 }
