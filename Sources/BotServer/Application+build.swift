@@ -62,8 +62,8 @@ public func buildApplication(
         }
     )
     let runOutboxWakeup = Wakeup(clock: clock)
-    // Runs and drills live in stores that keep them (SQLite does); a store without them
-    // leaves the run commands out.
+    // Runs and drills live in stores that keep them (SQLite and PostgreSQL do); a store
+    // without them leaves the run commands out.
     let runs = (store as? any RunStore).map { runStore in
         RunDesk(store: runStore, incidents: desk, changed: {
             await schedulerWakeup.signal()
@@ -107,7 +107,10 @@ public func buildApplication(
     var services: [any Service] = postgres.map { [$0] } ?? []
     services.append(HTTPClientService(client: httpClient))
     if let shared = store as? any SharedIncidentStore {
-        services.append(SharedStoreWakeups(store: shared, scheduler: schedulerWakeup, outbox: outboxWakeup, clock: clock, logger: logger))
+        services.append(SharedStoreWakeups(
+            store: shared, scheduler: schedulerWakeup, outbox: outboxWakeup, runOutbox: runs == nil ? nil : runOutboxWakeup, clock: clock,
+            logger: logger
+        ))
     }
     services.append(EscalationScheduler(
         store: store, clock: clock, routing: routing, wakeup: schedulerWakeup, outbox: outboxWakeup, logger: logger,

@@ -72,18 +72,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
 
     public func declare(_ make: @Sendable (Int) throws -> Change) async throws -> Incident {
         try await transaction { connection in
-            // The counter's row lock, held to commit, orders declarations across replicas; a
-            // lost counter row is recreated from the incidents, so numbers never repeat.
-            try await connection.query("""
-                INSERT INTO incident_counter (id, last) SELECT 1, COALESCE(MAX(number), 0) FROM incident
-                ON CONFLICT (id) DO NOTHING
-                """, logger: logger)
-            let rows = try await connection.query(
-                "UPDATE incident_counter SET last = last + 1 WHERE id = 1 RETURNING last", logger: logger
-            ).decode(Int.self)
-            guard let number = try await rows.first(where: { _ in true }) else {
-                throw StorageError.corrupt("the incident counter cannot be read")
-            }
+            let number = try await nextNumber(.incidents, on: connection)
             let change = try make(number)
             let incident = change.transition.incident
             guard incident.number == number else { throw StorageError.numberMismatch(expected: number, got: incident.number) }
@@ -135,6 +124,30 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
             if case .damaged(let reason) = next.result { logQuarantined(next.id, reason: reason) }
             await committed(next.id, next.result)
         }
+    }
+
+    /// The numbered things, each with a counter row and the table it numbers.
+    enum Counter: String {
+        case incidents = "incident_counter", runs = "run_counter"
+
+        var table: String { self == .incidents ? "incident" : "procedure_run" }
+    }
+
+    /// The next number, in the caller's transaction. The counter's row lock, held to commit,
+    /// orders the callers across replicas; a rolled-back caller leaves no gap, and a lost
+    /// counter row is recreated from the table it numbers, so numbers never repeat.
+    func nextNumber(_ counter: Counter, on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(counter.rawValue) (id, last) SELECT 1, COALESCE(MAX(number), 0) FROM \(counter.table)
+            ON CONFLICT (id) DO NOTHING
+            """), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: "UPDATE \(counter.rawValue) SET last = last + 1 WHERE id = 1 RETURNING last"), logger: logger
+        ).decode(Int.self)
+        guard let number = try await rows.first(where: { _ in true }) else {
+            throw StorageError.corrupt("the \(counter.rawValue) row cannot be read")
+        }
+        return number
     }
 
     /// Decodes the locked row, lets `change` decide and saves the result, in the caller's transaction.

@@ -70,6 +70,91 @@ enum PostgresSchema {
             "CREATE TABLE seen_key (key TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
             "CREATE INDEX seen_key_seen_at ON seen_key (seen_at)",
         ]),
+        ("v2-runs-timers-overrides", [
+            // Run numbers as incident numbers: one counter row whose lock orders starts
+            // across replicas; a rolled-back start leaves no gap.
+            "CREATE TABLE run_counter (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL)",
+            "INSERT INTO run_counter (id, last) VALUES (1, 0)",
+            // A run's queried fields are columns; the whole run is the JSON body.
+            """
+            CREATE TABLE procedure_run (
+                number BIGINT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                incident_number BIGINT REFERENCES incident,
+                channel TEXT NOT NULL,
+                system TEXT NOT NULL,
+                procedure_id TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                body TEXT NOT NULL,
+                damaged TEXT
+            )
+            """,
+            "CREATE INDEX procedure_run_channel ON procedure_run (channel, number) WHERE finished_at IS NULL",
+            "CREATE INDEX procedure_run_incident ON procedure_run (incident_number, number)",
+            "CREATE INDEX procedure_run_kind ON procedure_run (kind, number)",
+            // A run's own lines; an incident run's lines also go in the incident's timeline.
+            """
+            CREATE TABLE run_line (
+                id BIGSERIAL PRIMARY KEY,
+                run_number BIGINT NOT NULL REFERENCES procedure_run,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                text TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX run_line_run ON run_line (run_number, id)",
+            // The incident outbox's shape and rules, claims included.
+            """
+            CREATE TABLE run_outbox (
+                id BIGSERIAL PRIMARY KEY,
+                run_number BIGINT NOT NULL REFERENCES procedure_run,
+                queue TEXT NOT NULL,
+                body TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                last_error TEXT,
+                created_at BIGINT NOT NULL,
+                delivered_at BIGINT,
+                retry_set_at BIGINT,
+                retry_delay_ms BIGINT,
+                claimed_until BIGINT,
+                claim_token TEXT
+            )
+            """,
+            "CREATE INDEX run_outbox_pending_queue_id ON run_outbox (queue, id) WHERE status = 'pending'",
+            "CREATE INDEX run_outbox_run ON run_outbox (run_number, id)",
+            // Keyed timers (a run's watch, a handoff). A replica firing one holds it until
+            // claimed_until, so two replicas never fire the same timer at once.
+            """
+            CREATE TABLE durable_timer (
+                key TEXT PRIMARY KEY,
+                due_at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                claimed_until BIGINT,
+                claim_token TEXT
+            )
+            """,
+            "CREATE INDEX durable_timer_due ON durable_timer (due_at)",
+            // Swaps recorded from chat; cancelled ones are kept, with who cancelled them.
+            """
+            CREATE TABLE oncall_override (
+                id BIGSERIAL PRIMARY KEY,
+                rotation TEXT NOT NULL,
+                contact TEXT NOT NULL,
+                starts_at BIGINT NOT NULL,
+                ends_at BIGINT NOT NULL,
+                reason TEXT,
+                created_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                cancelled_at BIGINT,
+                cancelled_by TEXT
+            )
+            """,
+            "CREATE INDEX oncall_override_ends_at ON oncall_override (ends_at) WHERE cancelled_at IS NULL",
+        ]),
     ]
 
     /// Brings the database to the current schema; the names of the migrations it ran.

@@ -111,22 +111,26 @@ extension SQLiteIncidentStore: RunStore {
     }
 }
 
-/// A row of `procedure_run`: the queried fields beside the whole run as JSON.
-struct RunRow: SnakeCaseRecord {
-    static let databaseTableName = "procedure_run"
+/// A row of `procedure_run`: the queried fields beside the whole run as JSON. The PostgreSQL
+/// store derives its columns the same way, from this.
+package struct RunRow: SnakeCaseRecord {
+    package static let databaseTableName = "procedure_run"
+    // As every record here; spelled out because this one is visible to the package.
+    package static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    package static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
 
-    var number: Int?
-    var kind: String
-    var incidentNumber: Int?
-    var channel: String
-    var system: String
-    var procedureId: String
-    var startedAt: Int64
-    var finishedAt: Int64?
-    var body: String
-    var damaged: String?
+    package var number: Int?
+    package var kind: String
+    package var incidentNumber: Int?
+    package var channel: String
+    package var system: String
+    package var procedureId: String
+    package var startedAt: Int64
+    package var finishedAt: Int64?
+    package var body: String
+    package var damaged: String?
 
-    init(_ run: ProcedureRun, incidentNumber: Int?) throws {
+    package init(_ run: ProcedureRun, incidentNumber: Int?) throws {
         number = run.number
         kind = run.kind.rawValue
         self.incidentNumber = incidentNumber
@@ -138,11 +142,11 @@ struct RunRow: SnakeCaseRecord {
         body = try JSON.encode(run)
     }
 
-    func run() throws -> ProcedureRun {
+    package func run() throws -> ProcedureRun {
         try JSON.decode(ProcedureRun.self, from: body)
     }
 
-    mutating func didInsert(_ inserted: InsertionSuccess) {
+    package mutating func didInsert(_ inserted: InsertionSuccess) {
         number = Int(inserted.rowID)
     }
 }

@@ -10,12 +10,6 @@ import PostgresStorage
 import TestSupport
 import Testing
 
-/// The PostgreSQL server `TEST_DATABASE_URL` names, if any.
-enum TestDatabase {
-    static let serverURL: DatabaseURL? = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
-        .flatMap { $0.isEmpty ? nil : try? DatabaseURL(parsing: $0) }
-}
-
 /// Three replicas of the bot on one PostgreSQL database, one fake Slack, one test clock:
 /// incidents declared through different replicas, one replica stopped dead before level 2
 /// is due, and every level still pinged exactly once, on time, in its thread, in order.
@@ -27,30 +21,6 @@ struct ReplicaFlowTests {
         incidents:
           default_system: fast
         """
-
-    /// A database of its own on the test server, dropped afterwards.
-    func withDatabase(_ body: (DatabaseURL, PostgresClient) async throws -> Void) async throws {
-        let server = try #require(TestDatabase.serverURL)
-        let name = "replicas_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let admin = PostgresClient(configuration: server.clientConfiguration(), backgroundLogger: Logger(label: "test-admin"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await admin.run() }
-            defer { group.cancelAll() }
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-            var url = server
-            url.database = name
-            // A client on the new database, to look at what the replicas committed.
-            let observer = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: Logger(label: "test-observer"))
-            group.addTask { await observer.run() }
-            do {
-                try await body(url, observer)
-            } catch {
-                _ = try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
-                throw error
-            }
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"))
-        }
-    }
 
     /// Sends `/incident <text>` to a replica, signed at the clock's time; the reply's text.
     @discardableResult
@@ -64,7 +34,7 @@ struct ReplicaFlowTests {
     }
 
     @Test func threeReplicasPingEveryLevelOnceOnTimeInOrderThoughOneIsKilled() async throws {
-        try await withDatabase { url, database in
+        try await withTestDatabase { url, database in
             let fake = FakeSlackAndPagerDuty()
             try await fake.start()
             defer { Task { await fake.stop() } }
@@ -165,7 +135,7 @@ struct ReplicaFlowTests {
     /// from a polling cycle: the replica that declared is gone, and the other fires level 2
     /// at its deadline (its safety sweep is 30 s away).
     @Test func aDeadlineCommittedOnOneReplicaWakesTheOthers() async throws {
-        try await withDatabase { url, database in
+        try await withTestDatabase { url, database in
             let fake = FakeSlackAndPagerDuty()
             try await fake.start()
             defer { Task { await fake.stop() } }

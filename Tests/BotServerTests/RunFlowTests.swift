@@ -13,8 +13,9 @@ import TestSupport
 import Testing
 
 /// Procedure runs and drills end to end: the real server, scheduler and outboxes, a real
-/// SQLite file, the fake Slack on loopback, and the test clock for watch timers.
-@Suite(.serialized)
+/// SQLite file (and PostgreSQL when `TEST_DATABASE_URL` is set), the fake Slack on loopback,
+/// and the test clock for watch timers.
+@Suite(.serialized, .hangWatchdog())
 struct RunFlowTests {
     static let settings = """
         timezone: UTC
@@ -26,7 +27,7 @@ struct RunFlowTests {
         let client: any TestClientProtocol
         let fake: FakeSlackAndPagerDuty
         let clock: TestClock
-        let store: SQLiteIncidentStore
+        let store: any IncidentStore & RunStore
 
         var timestamp: Int64 { clock.now().milliseconds / 1000 }
 
@@ -78,7 +79,7 @@ struct RunFlowTests {
         }
     }
 
-    func withBot(_ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
+    func withBot(on kind: BotStoreKind = .sqlite, _ body: @escaping @Sendable (Bot) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("run-flow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fake = FakeSlackAndPagerDuty()
@@ -91,11 +92,21 @@ struct RunFlowTests {
         configuration.slack.apiURL = fake.slackURL
         let clock = TestClock(now: SystemClock().now())
         let logs = LogRecorder()
-        let app = try buildApplication(configuration, logger: logs.logger(), clock: clock)
-        let store = try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock)
-        do {
+        func serve(reading store: any IncidentStore & RunStore) async throws {
+            let app = try buildApplication(configuration, logger: logs.logger(), clock: clock)
             try await app.test(.live) { client in
                 try await body(Bot(client: client, fake: fake, clock: clock, store: store))
+            }
+        }
+        do {
+            switch kind {
+            case .sqlite:
+                try await serve(reading: try SQLiteIncidentStore(path: configuration.resolvedDatabasePath, clock: clock))
+            case .postgres:
+                try await withTestDatabase { url, _ in
+                    configuration.databaseURL = url
+                    try await withStoreReading(url, clock: clock) { try await serve(reading: $0) }
+                }
             }
         } catch {
             await fake.stop()
@@ -104,8 +115,8 @@ struct RunFlowTests {
         await fake.stop()
     }
 
-    @Test func anIncidentRunFromTheCardToThePostmortem() async throws {
-        try await withBot { bot in
+    @Test(arguments: BotStoreKind.all) func anIncidentRunFromTheCardToThePostmortem(_ kind: BotStoreKind) async throws {
+        try await withBot(on: kind) { bot in
             try await bot.send("/incident", "declare lambda timeout")
             // The card offers the failure mode's procedure.
             #expect(await eventually(timeout: .seconds(60)) { bot.post(containing: "\"action_id\":\"run_start\"") != nil })
@@ -184,8 +195,8 @@ struct RunFlowTests {
         }
     }
 
-    @Test func aDrillPingsNobodyAndIsThenNoLongerNeverDrilled() async throws {
-        try await withBot { bot in
+    @Test(arguments: BotStoreKind.all) func aDrillPingsNobodyAndIsThenNoLongerNeverDrilled(_ kind: BotStoreKind) async throws {
+        try await withBot(on: kind) { bot in
             #expect(try await bot.send("/runbook", "list").contains("replay-backlog has never been drilled"))
             #expect(try await bot.send("/runbook", "drill lambda-timeout", channel: "C0DRILL").contains("DRILL RUN-1 started"))
             #expect(await eventually(timeout: .seconds(60)) { bot.post(containing: "DRILL · RUN-1") != nil })

@@ -6,7 +6,8 @@ import Slack
 import TestSupport
 import Testing
 
-/// On a store that keeps no runs (PostgreSQL, so far), a run command says so instead of
+/// On a store that keeps no runs (an incident store of its own, as tests and tools may pass
+/// to `buildApplication`), a run command says so instead of
 /// being searched for as a lookup.
 struct RunsUnavailableTests {
     @Test func aRunCommandWithoutRunStorageIsRefusedPlainly() async throws {

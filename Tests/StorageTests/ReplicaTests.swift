@@ -1,6 +1,7 @@
 import Foundation
 import Incidents
 import PostgresStorage
+import RunbookModel
 import Synchronization
 import TestSupport
 import Testing
@@ -16,7 +17,7 @@ struct ReplicaTests {
                 #expect(ids.count == 1)
                 let applied = try await schema.client.query("SELECT COUNT(*) FROM schema_migration").decode(Int.self)
                     .reduce(into: [Int]()) { $0.append($1) }
-                #expect(applied == [1])
+                #expect(applied == [2], "v1 and v2-runs-timers-overrides, once each")
             }
         }
     }
@@ -136,6 +137,96 @@ struct ReplicaTests {
                     try await Fixtures.declare(in: stores[0])
                     #expect(await eventually { heard.changes.withLock { $0 } == [.deadlines, .outbox] })
                 }
+            }
+        }
+    }
+
+    /// A due timer is one replica's to fire until it removes or moves it, or until its claim
+    /// runs out (the holder died); then another replica fires it.
+    @Test func aDueTimerIsFiredByOneReplicaAndTakenOverOnlyWhenItsClaimRunsOut() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 3, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                for index in 0..<30 {
+                    try await stores[index % 3].setTimer(DurableTimer(key: "t\(index)", dueAt: Fixtures.at(seconds: index), kind: "k", payload: "\(index)"))
+                }
+                let due = Fixtures.at(seconds: 60)
+                // Each replica fires what it took, removes it and comes back for more, as the
+                // scheduler does, until none are left.
+                let taken = try await withThrowingTaskGroup(of: [String].self) { group in
+                    for store in stores {
+                        group.addTask {
+                            var fired: [String] = []
+                            while case let timers = try await store.dueTimers(at: due, limit: 7), !timers.isEmpty {
+                                for timer in timers {
+                                    fired.append(timer.key)
+                                    try await store.finishTimer(timer)
+                                }
+                            }
+                            return fired
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(taken.count == 30 && Set(taken).count == 30, "every timer taken by exactly one replica")
+
+                // A replica that took a timer and died: the others wait for its claim, then fire it.
+                let (a, b) = (stores[0], stores[1])
+                try await a.setTimer(DurableTimer(key: "handoff", dueAt: Fixtures.at(seconds: 100), kind: "k", payload: "p"))
+                #expect(try await a.dueTimers(at: Fixtures.at(seconds: 100), limit: 10).map(\.key) == ["handoff"])
+                #expect(try await b.dueTimers(at: Fixtures.at(seconds: 105), limit: 10).map(\.key).contains("handoff") == false)
+                #expect(try await b.dueTimers(at: Fixtures.at(seconds: 110), limit: 10).map(\.key).contains("handoff"))
+            }
+        }
+    }
+
+    /// A run's checklist, started on one replica, is sent by one replica; a run changed on
+    /// two replicas at once keeps both changes.
+    @Test func runsAreSharedAndTheirMessagesSentByOneReplica() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let (a, b) = (stores[0], stores[1])
+                let incident = try await Fixtures.declare(in: a)
+                let run = try await b.startRun { number in
+                    RunStoreTests.change(RunMachine.start(RunStoreTests.procedure, system: "s", kind: .incident, incidentID: incident.id,
+                                                          channel: "C1", number: number, by: "U9", at: Fixtures.start))
+                }
+                #expect(try await a.runs(incidentID: incident.id).map(\.id) == [run.id])
+                let claimed = try await a.deliverableRunMessages(at: Fixtures.start)
+                #expect(claimed.map(\.delivery) == [.postChecklist])
+                #expect(try await b.deliverableRunMessages(at: Fixtures.at(seconds: 1)).isEmpty)
+                #expect(try await b.nextRunDeliveryAttempt() == Fixtures.start.adding(OutboxClaim.window))
+                try await a.markRunDelivered(claimed[0], messageTS: "1700.1", at: Fixtures.at(seconds: 1))
+                #expect(try await b.run(run.id)?.checklistTS == "1700.1")
+
+                // Two replicas acting on the run at once: the row lock orders them, nothing is lost.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for store in [a, b] {
+                        group.addTask {
+                            _ = try await store.updateRun(run.id) { run in
+                                RunStoreTests.change(try RunMachine.apply(.done(note: nil), to: run, by: "U9", at: Fixtures.at(seconds: 60)))
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await a.run(run.id)?.records.map(\.outcome) == [.done, .done])
+            }
+        }
+    }
+
+    @Test func anOverrideRecordedOnOneReplicaIsSeenAndCancelledOnceOnAnother() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let (a, b) = (stores[0], stores[1])
+                let added = try await a.addOverride(rotationID: "r", contactID: "alice", from: Fixtures.start, until: Fixtures.at(seconds: 3600),
+                                                    reason: nil, by: "U1", at: Fixtures.start)
+                #expect(try await b.overrides(endingAfter: Fixtures.start) == [added])
+                let cancels = try await withThrowingTaskGroup(of: OnCallOverride?.self) { group in
+                    for store in [a, b] { group.addTask { try await store.cancelOverride(id: added.id, by: "U2", at: Fixtures.at(seconds: 5)) } }
+                    return try await group.reduce(into: [OnCallOverride?]()) { $0.append($1) }
+                }
+                #expect(cancels.compactMap { $0 } == [added])
+                #expect(try await a.overrides(endingAfter: Fixtures.start).isEmpty)
             }
         }
     }

@@ -5,7 +5,7 @@ import Storage
 import TestSupport
 import Testing
 
-/// Runs on SQLite: a run, its lines, its watch timer and its deliveries are saved together
+/// Runs on both stores: a run, its lines, its watch timer and its deliveries are saved together
 /// or not at all; an incident run's lines are in the incident's timeline; drills are kept.
 struct RunStoreTests {
     static let procedure = Procedure(id: "replay", title: "Replay", steps: [
@@ -18,12 +18,19 @@ struct RunStoreTests {
                   deliveries: [.postChecklist])
     }
 
-    @Test func anIncidentRunIsSavedWithItsLinesTimerAndDeliveriesInOneTransaction() async throws {
-        let store = try SQLiteIncidentStore(database: DatabaseQueue(), clock: TestClock(now: Fixtures.start))
-        let incident = try await Fixtures.declare(in: store)
-        let run = try await store.startRun { number in
-            Self.change(RunMachine.start(Self.procedure, system: "s", kind: .incident, incidentID: incident.id, channel: "C1",
-                                         number: number, by: "U9", at: Fixtures.start))
+    /// The store as runs use it: both kinds keep runs, timers and incidents together.
+    typealias RunsStore = IncidentStore & RunStore & TimerStore
+
+    static func withRunsStore(_ kind: StoreKind, _ body: (any RunsStore) async throws -> Void) async throws {
+        try await withStore(kind) { store in try await body(try #require(store as? any RunsStore)) }
+    }
+
+    @Test(arguments: StoreKind.all) func anIncidentRunIsSavedWithItsLinesTimerAndDeliveriesInOneTransaction(_ kind: StoreKind) async throws {
+        try await Self.withRunsStore(kind) { store in
+            let incident = try await Fixtures.declare(in: store)
+            let run = try await store.startRun { number in
+                Self.change(RunMachine.start(Self.procedure, system: "s", kind: .incident, incidentID: incident.id, channel: "C1",
+                                             number: number, by: "U9", at: Fixtures.start))
         }
         #expect(run.id == "RUN-1")
         #expect(try await store.timeline(incident.id).last?.text == "RUN-1: started Replay (2 steps)")
@@ -54,15 +61,16 @@ struct RunStoreTests {
         try await store.markRunDelivered(message, messageTS: "1700.1", at: Fixtures.at(seconds: 1))
         try await store.markRunDelivered(message, messageTS: "1700.2", at: Fixtures.at(seconds: 2))
         #expect(try await store.run("RUN-1")?.checklistTS == "1700.1", "marking twice changes nothing")
+        }
     }
 
-    @Test func drillsAreKeptWithoutAnIncidentAndListedNewestFirst() async throws {
-        let store = try SQLiteIncidentStore(database: DatabaseQueue(), clock: TestClock(now: Fixtures.start))
-        for channel in ["C1", "C2"] {
-            _ = try await store.startRun { number in
-                Self.change(RunMachine.start(Self.procedure, system: "s", kind: .drill, incidentID: nil, channel: channel,
-                                             number: number, by: "U9", at: Fixtures.start))
-            }
+    @Test(arguments: StoreKind.all) func drillsAreKeptWithoutAnIncidentAndListedNewestFirst(_ kind: StoreKind) async throws {
+        try await Self.withRunsStore(kind) { store in
+            for channel in ["C1", "C2"] {
+                _ = try await store.startRun { number in
+                    Self.change(RunMachine.start(Self.procedure, system: "s", kind: .drill, incidentID: nil, channel: channel,
+                                                 number: number, by: "U9", at: Fixtures.start))
+                }
         }
         #expect(try await store.drills(limit: 10).map(\.id) == ["RUN-2", "RUN-1"])
         #expect(try await store.activeRuns(channel: "C2").map(\.id) == ["RUN-2"])
@@ -72,5 +80,6 @@ struct RunStoreTests {
         try await store.markRunFailed(message, error: "channel_not_found", at: Fixtures.at(seconds: 5))
         #expect(try await store.runTimeline("RUN-1").last?.text.contains("channel_not_found") == true)
         #expect(try await store.updateRun("RUN-99") { _ in nil }.saved == nil)
+        }
     }
 }

@@ -11,6 +11,8 @@ struct SharedStoreWakeups: Service {
     let store: any SharedIncidentStore
     let scheduler: Wakeup
     let outbox: Wakeup
+    /// The run outbox's sender, when runs are kept.
+    var runOutbox: Wakeup? = nil
     let clock: any BotClock
     let logger: Logger
     var sweepInterval: Duration = Self.defaultSweepInterval
@@ -36,7 +38,9 @@ struct SharedStoreWakeups: Service {
                     failures.withLock { $0 = 0 }
                     switch change {
                     case .deadlines: await scheduler.signal()
-                    case .outbox: await outbox.signal()
+                    case .outbox:
+                        await outbox.signal()
+                        await runOutbox?.signal()
                     }
                 }
             } catch is CancellationError {
@@ -62,6 +66,7 @@ struct SharedStoreWakeups: Service {
     private func wakeBoth() async {
         await scheduler.signal()
         await outbox.signal()
+        await runOutbox?.signal()
     }
 }
 
