@@ -77,7 +77,7 @@ struct InteractionsController: Sendable {
 
     /// A checklist button: the checklist updates itself through the outbox; only a refusal needs telling.
     private func runButton(_ click: InteractionPayload.Click, logger: Logger) async {
-        guard let runs, let button = RunButton(actionID: click.actionID, value: click.value) else {
+        guard let runs, let button = RunButton(actionID: click.actionID, value: click.value, fields: click.fields) else {
             logger.notice("unknown button", metadata: ["action_id": "\(click.actionID)"])
             return
         }

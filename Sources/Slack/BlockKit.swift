@@ -38,6 +38,12 @@ public struct Block: Codable, Sendable, Equatable {
     public var elements: [TextObject]?
     /// An actions block's buttons (sent as its `elements`).
     public var buttons: [Button]?
+    /// An input block's id, label and text field. Its value comes back in `state` with any
+    /// click on the message's buttons.
+    public var blockID: String?
+    public var label: TextObject?
+    public var element: TextInput?
+    public var optional: Bool?
 
     public init(type: String, text: TextObject? = nil, elements: [TextObject]? = nil, buttons: [Button]? = nil) {
         self.type = type
@@ -62,9 +68,22 @@ public struct Block: Codable, Sendable, Equatable {
         Block(type: "actions", buttons: buttons)
     }
 
+    /// An optional one-line text field; its `id` is both the block's and the field's.
+    public static func textInput(id: String, label: String, placeholder: String) -> Block {
+        var block = Block(type: "input")
+        block.blockID = id
+        block.label = TextObject(type: "plain_text", text: label, emoji: true)
+        block.element = TextInput(actionID: id, placeholder: TextObject(type: "plain_text", text: placeholder))
+        block.optional = true
+        return block
+    }
+
     public static let divider = Block(type: "divider")
 
-    enum CodingKeys: String, CodingKey { case type, text, elements }
+    enum CodingKeys: String, CodingKey {
+        case type, text, elements, label, element, optional
+        case blockID = "block_id"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -75,6 +94,10 @@ public struct Block: Codable, Sendable, Equatable {
         } else {
             elements = try container.decodeIfPresent([TextObject].self, forKey: .elements)
         }
+        blockID = try container.decodeIfPresent(String.self, forKey: .blockID)
+        label = try container.decodeIfPresent(TextObject.self, forKey: .label)
+        element = try container.decodeIfPresent(TextInput.self, forKey: .element)
+        optional = try container.decodeIfPresent(Bool.self, forKey: .optional)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,6 +109,30 @@ public struct Block: Codable, Sendable, Equatable {
         } else {
             try container.encodeIfPresent(elements, forKey: .elements)
         }
+        try container.encodeIfPresent(blockID, forKey: .blockID)
+        try container.encodeIfPresent(label, forKey: .label)
+        try container.encodeIfPresent(element, forKey: .element)
+        try container.encodeIfPresent(optional, forKey: .optional)
+    }
+}
+
+/// A one-line `plain_text_input`.
+public struct TextInput: Codable, Sendable, Equatable {
+    public var type = "plain_text_input"
+    public var actionID: String
+    public var placeholder: TextObject?
+    public var maxLength: Int?
+
+    public init(actionID: String, placeholder: TextObject?, maxLength: Int? = 500) {
+        self.actionID = actionID
+        self.placeholder = placeholder
+        self.maxLength = maxLength
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, placeholder
+        case actionID = "action_id"
+        case maxLength = "max_length"
     }
 }
 

@@ -31,7 +31,8 @@ public enum CardRenderer {
         for section in card.sections {
             body += sectionBlocks(section)
         }
-        var tail: [Block] = card.buttons.isEmpty ? [] : [.actions(card.buttons.map(Button.init))]
+        var tail: [Block] = card.noteField.map { [.textInput(id: $0.id, label: $0.label, placeholder: $0.placeholder)] } ?? []
+        if !card.buttons.isEmpty { tail.append(.actions(card.buttons.map(Button.init))) }
         if !card.footer.isEmpty { tail.append(.context([card.footer.map(\.slackEscaped).joined(separator: " · ")])) }
 
         let room = SlackLimits.blocksPerMessage - head.count - tail.count

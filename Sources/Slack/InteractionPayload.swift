@@ -19,13 +19,16 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
     public var channelID: String?
     public var responseURL: String?
     public var actions: [Action]
+    /// The message's text fields at the click, by block id: `state.values`.
+    public var fields: [String: String]
 
-    public init(type: String, userID: String?, channelID: String?, responseURL: String?, actions: [Action]) {
+    public init(type: String, userID: String?, channelID: String?, responseURL: String?, actions: [Action], fields: [String: String] = [:]) {
         self.type = type
         self.userID = userID
         self.channelID = channelID
         self.responseURL = responseURL
         self.actions = actions
+        self.fields = fields
     }
 
     private struct Identified: Decodable { var id: String? }
@@ -34,8 +37,17 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case channelID = "channel_id" }
     }
 
+    /// `{"values": {block id: {action id: {"type": …, "value": …}}}}`; only text values are kept.
+    private struct State: Decodable {
+        struct Value: Decodable { var value: String? }
+        var values: [String: [String: Value]]?
+    }
+
+    /// A message has a handful of fields; more is not a message the bot sent.
+    static let fieldLimit = 20
+
     enum CodingKeys: String, CodingKey {
-        case type, user, channel, container, actions
+        case type, user, channel, container, actions, state
         case responseURL = "response_url"
     }
 
@@ -47,6 +59,13 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
             ?? container.decodeIfPresent(Container.self, forKey: .container)?.channelID
         responseURL = try container.decodeIfPresent(String.self, forKey: .responseURL)
         actions = try container.decodeIfPresent([Action].self, forKey: .actions) ?? []
+        // A state that is not what Slack sends loses the fields, not the click.
+        let values = ((try? container.decodeIfPresent(State.self, forKey: .state)) ?? nil)?.values ?? [:]
+        var fields: [String: String] = [:]
+        for (blockID, elements) in values.prefix(Self.fieldLimit) {
+            if let text = elements[blockID]?.value ?? elements.first?.value.value { fields[blockID] = text }
+        }
+        self.fields = fields
     }
 
     /// One click, with who and where: what the bot acts on.
@@ -57,14 +76,19 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
         public var actionID: String
         public var value: String
         public var actionTS: String
+        /// The message's text fields at the click, by id.
+        public var fields: [String: String]
 
-        public init(user: String, channel: String, responseURL: String?, actionID: String, value: String, actionTS: String) {
+        public init(
+            user: String, channel: String, responseURL: String?, actionID: String, value: String, actionTS: String, fields: [String: String] = [:]
+        ) {
             self.user = user
             self.channel = channel
             self.responseURL = responseURL
             self.actionID = actionID
             self.value = value
             self.actionTS = actionTS
+            self.fields = fields
         }
 
         /// What makes a click the same click when Slack delivers it again.
@@ -78,7 +102,7 @@ public struct InteractionPayload: Decodable, Sendable, Equatable {
             guard let value = action.value else { return nil }
             return Click(
                 user: userID, channel: channelID ?? "", responseURL: responseURL, actionID: action.actionID, value: value,
-                actionTS: action.actionTS ?? ""
+                actionTS: action.actionTS ?? "", fields: fields
             )
         }
     }

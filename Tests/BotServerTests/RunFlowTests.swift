@@ -46,14 +46,17 @@ struct RunFlowTests {
 
         private static let clicks = Mutex<Int>(0)
 
-        /// Clicks a button as Slack posts it: a signed `block_actions` payload.
-        func click(_ actionID: String, _ value: String, user: String = "U0ALEX", channel: String = "C123") async throws {
+        /// Clicks a button as Slack posts it: a signed `block_actions` payload, with the
+        /// message's text fields (`state.values`) as typed.
+        func click(_ actionID: String, _ value: String, user: String = "U0ALEX", channel: String = "C123", typed: [String: String] = [:]) async throws {
             let actionTS = Self.clicks.withLock { count -> Int in
                 count += 1
                 return count
             }
+            let values = typed.map { #""\#($0.key)":{"\#($0.key)":{"type":"plain_text_input","value":"\#($0.value)"}}"# }.joined(separator: ",")
             let payload = """
                 {"type":"block_actions","user":{"id":"\(user)"},"channel":{"id":"\(channel)"},"response_url":"\(fake.responseURL)",\
+                "state":{"values":{\(values)}},\
                 "actions":[{"action_id":"\(actionID)","type":"button","value":"\(value)","action_ts":"\(timestamp).\(actionTS)"}]}
                 """
             let body = FormBody.encode([("payload", payload)])
@@ -136,8 +139,10 @@ struct RunFlowTests {
             #expect(checklist.raw.contains("0 of 5 steps"))
             let checklistTS = try #require(checklist.json["fake_ts"])
 
-            // Step 1 with its button: the checklist is replaced in place.
-            try await bot.click("run_done", "RUN-1@1")
+            // Step 1 with its button and a note typed in the field under the steps: the
+            // checklist is replaced in place.
+            #expect(checklist.raw.contains(#""type":"input""#) && checklist.raw.contains("run_note@RUN-1@1"), "a note field for step 1")
+            try await bot.click("run_done", "RUN-1@1", typed: ["run_note@RUN-1@1": "4200 messages in the DLQ"])
             #expect(await bot.reached("RUN-1", step: 2))
             #expect(await eventually(timeout: .seconds(60)) { bot.updates.contains { $0.json["ts"] == checklistTS && $0.raw.contains("1 of 5 steps") } })
             // The same (stale) click again changes nothing and says why.
@@ -170,7 +175,7 @@ struct RunFlowTests {
 
             // Every step is in the incident's timeline.
             let lines = try await bot.store.timeline("INC-1").map(\.text)
-            for expected in ["RUN-1: started Replay the backlog (5 steps)", "RUN-1 step 1 done", "RUN-1 step 2: watched for 5m",
+            for expected in ["RUN-1: started Replay the backlog (5 steps)", "RUN-1 step 1 done: 4200 messages in the DLQ", "RUN-1 step 2: watched for 5m",
                              "RUN-1 step 2: escalated to lead", "RUN-1 step 2 skipped: not needed",
                              "RUN-1 step 3: chose “If the counts match: continue to step 5.”", "RUN-1 step 5 done", "RUN-1 finished in 5m"] {
                 #expect(lines.contains { $0.hasPrefix(expected) }, "timeline lacks \(expected): \(lines)")

@@ -24,6 +24,38 @@ struct WirePayloadTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(InteractionPayload.self, from: Data(#"{"user":{"id":"U1"}}"#.utf8)) }
     }
 
+    /// A checklist's note field is an input block; what was typed in it comes back in the
+    /// click's `state`, and a state of the wrong shape loses the note, never the click.
+    @Test func aNoteTypedUnderTheButtonsComesBackWithTheClick() throws {
+        var card = Card(title: "RUN-1 · Replay", buttons: [Card.Button("Done", action: RunButton.doneID, value: "RUN-1@2")])
+        card.noteField = Card.NoteField(id: RunButton.noteFieldID(runID: "RUN-1", step: 2), label: "Note (optional)", placeholder: "why")
+        let blocks = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(CardRenderer.blocks(for: card))) as? [[String: Any]]
+        let input = try #require(blocks?.first { $0["type"] as? String == "input" })
+        #expect(input["block_id"] as? String == "run_note@RUN-1@2" && input["optional"] as? Bool == true)
+        let element = try #require(input["element"] as? [String: Any])
+        #expect(element["type"] as? String == "plain_text_input" && element["action_id"] as? String == "run_note@RUN-1@2")
+        #expect(element["max_length"] as? Int == RunButton.noteLimit)
+        #expect(blocks?.last?["type"] as? String == "actions", "the field sits above the buttons")
+
+        let json = """
+            {"type":"block_actions","user":{"id":"U0ALEX"},"channel":{"id":"C0INC"},
+             "state":{"values":{"run_note@RUN-1@2":{"run_note@RUN-1@2":{"type":"plain_text_input","value":"  DLQ empty\\nalready  "}},
+                                "other":{"x":{"type":"static_select","selected_option":{"value":"a"}}}}},
+             "actions":[{"action_id":"run_done","type":"button","value":"RUN-1@2","action_ts":"1700.1"}]}
+            """
+        let click = try #require(try JSONDecoder().decode(InteractionPayload.self, from: Data(json.utf8)).clicks.first)
+        #expect(click.fields == ["run_note@RUN-1@2": "  DLQ empty\nalready  "])
+        #expect(RunButton(actionID: click.actionID, value: click.value, fields: click.fields) == .act(runID: "RUN-1", step: 2, .done(note: "DLQ empty already")))
+        // A note typed for another step is not this step's; a huge one is cut.
+        #expect(RunButton(actionID: RunButton.skipID, value: "RUN-1@3", fields: click.fields) == .act(runID: "RUN-1", step: 3, .skip(note: nil)))
+        let huge = RunButton(actionID: RunButton.skipID, value: "RUN-1@2", fields: ["run_note@RUN-1@2": String(repeating: "x", count: 100_000)])
+        guard case .act(_, _, .skip(let note?))? = huge else { Issue.record("the note is kept, cut"); return }
+        #expect(note.count == RunButton.noteLimit)
+
+        let broken = #"{"type":"block_actions","user":{"id":"U1"},"state":{"values":[1,2]},"actions":[{"action_id":"run_done","value":"RUN-1@2"}]}"#
+        #expect(try JSONDecoder().decode(InteractionPayload.self, from: Data(broken.utf8)).clicks.map(\.fields) == [[:]])
+    }
+
     @Test func socketModeEnvelopesCarryTypedPayloads() throws {
         let command = try #require(SocketModeEnvelope.decode("""
             {"envelope_id":"E1","type":"slash_commands","accepts_response_payload":true,

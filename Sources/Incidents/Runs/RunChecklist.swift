@@ -17,6 +17,12 @@ public enum RunChecklist {
         sections.append(Card.Section("Steps", run.steps.indices.map { stepItem(run, $0, now: now) }))
         var card = Card(title: title, subtitle: subtitle, sections: sections)
         card.buttons = buttons(run)
+        if let index = run.current {
+            card.noteField = Card.NoteField(
+                id: RunButton.noteFieldID(runID: run.id, step: index + 1), label: "Note (optional)",
+                placeholder: "Sent with Done or Skip: what you saw, why you skipped"
+            )
+        }
         card.footer = run.isFinished
             ? ["Started \(times.format(run.startedAt)) by \(run.startedBy)"]
             : ["/runbook step \(run.id) done|skip [note] · choose <n> · escalate · show"]

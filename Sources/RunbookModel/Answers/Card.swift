@@ -12,6 +12,9 @@ public struct Card: Sendable, Hashable {
     public var footer: [String]
     /// Actions the reader can take with one click, where the chat has buttons.
     public var buttons: [Button]
+    /// A free-text field whose content comes back with a click on any of the buttons, where
+    /// the chat has such fields: a note to go with the action.
+    public var noteField: NoteField?
 
     public init(
         title: String, subtitle: Text? = nil, severity: Severity? = nil, sections: [Section] = [], footer: [String] = [],
@@ -23,6 +26,19 @@ public struct Card: Sendable, Hashable {
         self.sections = sections
         self.footer = footer
         self.buttons = buttons
+    }
+
+    /// A text field sent back, by its `id`, with a button's click.
+    public struct NoteField: Sendable, Hashable {
+        public var id: String
+        public var label: String
+        public var placeholder: String
+
+        public init(id: String, label: String, placeholder: String) {
+            self.id = id
+            self.label = label
+            self.placeholder = placeholder
+        }
     }
 
     /// A button: its `action` and `value` come back when it is clicked.
