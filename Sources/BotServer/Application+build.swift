@@ -87,7 +87,7 @@ public func buildApplication(
     router.middlewares.add(ErrorLoggingMiddleware())
     HealthController(library: configuration.library).addRoutes(to: router)
     ObservabilityController(
-        store: store, clock: clock, metrics: metrics,
+        store: store, runs: store as? any RunStore, clock: clock, metrics: metrics,
         storeKind: store is SQLiteIncidentStore ? "sqlite" : store is PostgresIncidentStore ? "postgres" : "other"
     ).addRoutes(to: router)
     StatusPageController(store: store, clock: clock, times: times, page: statusPage).addRoutes(to: router)

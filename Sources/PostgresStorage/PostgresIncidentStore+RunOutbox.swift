@@ -55,6 +55,15 @@ extension PostgresIncidentStore {
         }
     }
 
+    public func runOutboxQueues() async throws -> [OutboxQueueState] {
+        try await read { connection in
+            try await connection.query("""
+                SELECT queue, COUNT(*), MIN(created_at) FROM run_outbox WHERE status = 'pending' GROUP BY queue ORDER BY queue
+                """, logger: logger).decode((String, Int, Int64).self)
+                .reduce(into: []) { $0.append(OutboxQueueState(queue: $1.0, depth: $1.1, oldest: Timestamp(milliseconds: $1.2))) }
+        }
+    }
+
     public func markRunDelivered(_ message: RunOutboxMessage, messageTS: String?, at: Timestamp) async throws {
         try await transaction { connection in
             // Whoever sent it, it was delivered: recorded even if the claim had run out.

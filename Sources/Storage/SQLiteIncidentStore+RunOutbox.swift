@@ -36,6 +36,14 @@ extension SQLiteIncidentStore {
         }
     }
 
+    public func runOutboxQueues() async throws -> [OutboxQueueState] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT queue, COUNT(*), MIN(created_at) FROM run_outbox WHERE status = 'pending' GROUP BY queue ORDER BY queue
+                """).map { OutboxQueueState(queue: $0[0], depth: $0[1], oldest: Timestamp(milliseconds: $0[2])) }
+        }
+    }
+
     public func markRunDelivered(_ message: RunOutboxMessage, messageTS: String?, at: Timestamp) async throws {
         try await database.write { db in
             guard try Self.markPending(message, status: "delivered", error: nil, at: at, in: db) else { return }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Incidents
+import RunbookModel
 import Storage
 import TestSupport
 import Testing
@@ -30,6 +31,30 @@ struct ObservabilityTests {
         #expect(await controller.readiness().problems == [
             "an escalation is 335 s overdue", "outbox queue slack:C0INC has a message 395 s old",
         ])
+    }
+
+    /// A checklist stuck in the run outbox is a stuck message like any other: counted by
+    /// queue, and not ready once it is 5 minutes old.
+    @Test func theRunOutboxIsCountedAndWatchedToo() async throws {
+        let rig = try IncidentRig()
+        let metrics = BotMetrics()
+        let controller = ObservabilityController(store: rig.store, runs: rig.store, clock: rig.clock, metrics: metrics, storeKind: "sqlite")
+        let procedure = Procedure(id: "replay", title: "Replay", steps: [ProcedureStep(title: "Count")])
+        let now = rig.clock.now()
+        _ = try await rig.store.startRun { number in
+            let started = RunMachine.start(procedure, system: "s", kind: .drill, incidentID: nil, channel: "C0DRILL", number: number, by: "U1", at: now)
+            return RunChange(run: started.run, timeline: [], deliveries: [.postChecklist])
+        }
+        #expect(await controller.readiness().ready)
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains(#"runbook_outbox_depth{outbox="runs",queue="slack:C0DRILL"} 1"#))
+        rig.clock.advance(by: .seconds(301))
+        #expect(await controller.readiness().problems == ["run outbox queue slack:C0DRILL has a message 301 s old"])
+
+        // Delivered: the queue reads 0, and all is well again.
+        let message = try #require(try await rig.store.deliverableRunMessages(at: rig.clock.now()).first)
+        try await rig.store.markRunDelivered(message, messageTS: "1.1", at: rig.clock.now())
+        #expect(await controller.readiness().ready)
+        #expect(String(decoding: metrics.exposition(), as: UTF8.self).contains(#"runbook_outbox_depth{outbox="runs",queue="slack:C0DRILL"} 0"#))
     }
 
     @Test func metricsAndReadinessOverHTTP() async throws {

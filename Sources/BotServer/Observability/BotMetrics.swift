@@ -89,28 +89,36 @@ public final class BotMetrics: Sendable {
 
     /// The store's state now: outbox depth and oldest message per queue, the most overdue
     /// escalation, and the store kind.
-    func refresh(queues: [OutboxQueueState], overdue: Duration, now: Timestamp, storeKind: String) {
-        for queue in queues {
-            Gauge(label: "runbook_outbox_depth", dimensions: [("queue", queue.queue)], factory: factory).record(queue.depth)
-            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: [("queue", queue.queue)], factory: factory)
+    /// `queues` by outbox: `incidents` (cards, pings, pages, status posts) or `runs` (checklists).
+    func refresh(queues: [(outbox: String, state: OutboxQueueState)], overdue: Duration, now: Timestamp, storeKind: String) {
+        for (outbox, queue) in queues {
+            let dimensions = [("outbox", outbox), ("queue", queue.queue)]
+            Gauge(label: "runbook_outbox_depth", dimensions: dimensions, factory: factory).record(queue.depth)
+            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: dimensions, factory: factory)
                 .record(Double(queue.oldest.duration(until: now).nanoseconds) / 1e9)
         }
         // A queue that has drained reads 0 rather than its last depth.
-        let current = Set(queues.map(\.queue))
-        let drained = seenQueues.withLock { seen -> [String] in
+        let current = Set(queues.map { QueueKey(outbox: $0.outbox, queue: $0.state.queue) })
+        let drained = seenQueues.withLock { seen -> [QueueKey] in
             let drained = seen.subtracting(current)
             seen = seen.union(current)
             return Array(drained)
         }
-        for queue in drained {
-            Gauge(label: "runbook_outbox_depth", dimensions: [("queue", queue)], factory: factory).record(0)
-            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: [("queue", queue)], factory: factory).record(0)
+        for key in drained {
+            let dimensions = [("outbox", key.outbox), ("queue", key.queue)]
+            Gauge(label: "runbook_outbox_depth", dimensions: dimensions, factory: factory).record(0)
+            Gauge(label: "runbook_outbox_oldest_age_seconds", dimensions: dimensions, factory: factory).record(0)
         }
         Gauge(label: "runbook_escalation_most_overdue_seconds", factory: factory).record(Double(overdue.nanoseconds) / 1e9)
         Gauge(label: "runbook_store_info", dimensions: [("kind", storeKind)], factory: factory).record(1)
     }
 
-    private let seenQueues = Mutex<Set<String>>([])
+    private struct QueueKey: Hashable {
+        var outbox: String
+        var queue: String
+    }
+
+    private let seenQueues = Mutex<Set<QueueKey>>([])
 
     /// The text exposition.
     func exposition() -> [UInt8] {

@@ -3,13 +3,16 @@ import Hummingbird
 import Incidents
 
 /// `GET /readyz`: whether this process should get traffic — its store answers, no due
-/// escalation is more than 30 s late, no outbox message is more than 5 minutes old.
+/// escalation is more than 30 s late, no message in either outbox (incidents', runs') is
+/// more than 5 minutes old.
 /// `GET /metrics`: Prometheus's text format. (`/healthz` stays a plain liveness check.)
 struct ObservabilityController: Sendable {
     static let escalationLimit: Duration = .seconds(30)
     static let outboxLimit: Duration = .seconds(300)
 
     let store: any IncidentStore
+    /// The run outbox, when runs are kept.
+    var runs: (any RunStore)? = nil
     let clock: any BotClock
     let metrics: BotMetrics
     let storeKind: String
@@ -43,15 +46,17 @@ struct ObservabilityController: Sendable {
     func readiness() async -> Readiness {
         let now = clock.now()
         do {
-            let queues = try await store.outboxQueues()
+            let queues = try await store.outboxQueues().map { (outbox: "incidents", state: $0) }
+                + (try await runs?.runOutboxQueues() ?? []).map { (outbox: "runs", state: $0) }
             let overdue = try await store.nextDeadline().map { max(.zero, $0.duration(until: now)) } ?? .zero
             metrics.refresh(queues: queues, overdue: overdue, now: now, storeKind: storeKind)
             var problems: [String] = []
             if overdue > Self.escalationLimit {
                 problems.append("an escalation is \(overdue.components.seconds) s overdue")
             }
-            for queue in queues where queue.oldest.duration(until: now) > Self.outboxLimit {
-                problems.append("outbox queue \(queue.queue) has a message \(queue.oldest.duration(until: now).components.seconds) s old")
+            for (outbox, queue) in queues where queue.oldest.duration(until: now) > Self.outboxLimit {
+                let name = outbox == "runs" ? "run outbox" : "outbox"
+                problems.append("\(name) queue \(queue.queue) has a message \(queue.oldest.duration(until: now).components.seconds) s old")
             }
             return Readiness(ready: problems.isEmpty, problems: problems)
         } catch {

@@ -87,6 +87,8 @@ public protocol RunStore: Sendable {
     func markRunRetry(_ message: RunOutboxMessage, retryAt: Timestamp, error: String) async throws
     /// Gives up on the delivery and records why in the run's timeline.
     func markRunFailed(_ message: RunOutboxMessage, error: String, at: Timestamp) async throws
+    /// Each run outbox queue's pending messages: how many, and when the oldest was made.
+    func runOutboxQueues() async throws -> [OutboxQueueState]
 }
 
 extension ProcedureRun {
