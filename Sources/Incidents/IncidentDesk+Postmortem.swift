@@ -24,7 +24,7 @@ extension IncidentDesk {
     public func postmortem(of incident: Incident) async throws -> Postmortem {
         Postmortem(
             incident: incident, timeline: try await store.timeline(incident.id), deliveries: try await store.deliveries(incident.id),
-            runs: try await runs?.runs(incidentID: incident.id) ?? [], runbookFile: library.runbook(incident.policy.system)?.sourceFile
+            runs: try await runs?.runs(incidentID: incident.id) ?? [], runbook: library.runbook(incident.policy.system)
         )
     }
 }

@@ -26,14 +26,10 @@ struct PostmortemCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no incident database at \(path)") }
         let store = try SQLiteIncidentStore(path: path, clock: SystemClock())
         guard let found = try await store.incident(id) else { throw ValidationError("there is no incident \(id)") }
-        var postmortem = Postmortem(
+        let postmortem = Postmortem(
             incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
-            runs: try await store.runs(incidentID: id), runbookFile: library.runbook(found.policy.system)?.sourceFile
+            runs: try await store.runs(incidentID: id), runbook: library.runbook(found.policy.system)
         )
-        // Follow-ups point at the step's line when the runbook file can be read.
-        if let file = postmortem.runbookFile, let text = try? String(contentsOfFile: file, encoding: .utf8) {
-            postmortem.stepLines = StepLines.scan(text)
-        }
         print(MarkdownRenderer.render(postmortem.card(times: TimeFormatter(timeZoneIdentifier: settings.timeZone), now: SystemClock().now())), terminator: "")
     }
 }

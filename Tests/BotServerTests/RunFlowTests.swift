@@ -187,7 +187,11 @@ struct RunFlowTests {
             #expect(await eventually(timeout: .seconds(60)) { bot.post(containing: "Postmortem summary") != nil })
             let summary = try #require(bot.post(containing: "Postmortem summary"))
             #expect(summary.json["thread_ts"] == cardTS)
-            #expect(summary.raw.contains("Step 2 of replay-backlog was skipped: “not needed” — still right?"))
+            // The follow-up names the line of the skipped step in the runbook file, in chat too.
+            let replayLine = try #require(ProcedureRunbook.yaml().split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.contains("- title: Replay in small batches") }) + 1
+            #expect(summary.raw.contains("Step 2 of replay-backlog was skipped: “not needed” — still right? ("), "\(summary.raw)")
+            #expect(summary.raw.contains("fast.yaml:\(replayLine))"), "\(summary.raw)")
             let incident = try #require(try await bot.store.incident("INC-1"))
             let postmortem = Postmortem(incident: incident, timeline: try await bot.store.timeline("INC-1"), deliveries: try await bot.store.deliveries("INC-1"),
                                         runs: try await bot.store.runs(incidentID: "INC-1"), runbookFile: "runbooks/fast.yaml")

@@ -104,29 +104,6 @@ extension ProcedureRun {
 
 /// Follow-ups point at the line of the step in the runbook file.
 struct StepLinesTests {
-    @Test func stepsAreFoundUnderTheirProcedure() {
-        let yaml = """
-            failure_modes:
-              - id: lambda-timeout
-                immediate_actions:
-                  - do: Check
-                    steps:
-                      - title: not a procedure step
-            procedures:
-              - id: replay-backlog
-                steps:
-                  - title: Count
-                    command: x
-                  - title: "Replay"
-              - id: "other"
-                steps:
-                  - title: First
-            escalation:
-              levels: []
-            """
-        #expect(StepLines.scan(yaml) == ["replay-backlog#1": 10, "replay-backlog#2": 12, "other#1": 15])
-    }
-
     @Test func aSkippedStepsFollowUpNamesItsLine() throws {
         var run = RunMachineTests.started()
         run = try RunMachine.apply(.skip(note: "not needed"), to: run, by: "U0ALEX", at: RunMachineTests.at(30)).run

@@ -11,6 +11,19 @@ struct SampleRunbookTests {
         #expect(result.diagnostics.errors.isEmpty, "\(result.diagnostics.errors)")
     }
 
+    /// A postmortem's follow-up names the line of the step to edit: each step knows where it
+    /// starts in its file, as loaded.
+    @Test func everyProcedureStepKnowsItsLineInTheFile() throws {
+        let lines = try String(contentsOfFile: runbook.sourceFile, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let steps = runbook.procedures.flatMap(\.steps)
+        #expect(!steps.isEmpty)
+        for step in steps {
+            let line = try #require(step.sourceLine, "\(step.title) has no line")
+            #expect(lines[line - 1].contains("title:"), "line \(line) is not where “\(step.title)” starts: \(lines[line - 1])")
+        }
+        #expect(Set(steps.compactMap(\.sourceLine)).count == steps.count, "each step on a line of its own")
+    }
+
     @Test func overviewHasEveryComponentAndPerson() {
         #expect(runbook.overview.purpose == "Parse uploaded invoices, extract line items, store in DynamoDB.")
         let names = Set(runbook.overview.components.map(\.name))

@@ -11,7 +11,8 @@ public struct Postmortem: Sendable {
     public var runs: [ProcedureRun]
     /// The runbook file the incident's chain came from, for follow-ups to name.
     public var runbookFile: String?
-    /// Where each step starts in that file (`StepLines.scan`), for follow-ups to point at.
+    /// Where each run's steps start in that file (`"<procedure id>#<step>"` → line), for
+    /// follow-ups to point at.
     public var stepLines: [String: Int] = [:]
 
     public init(incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], runs: [ProcedureRun] = [], runbookFile: String? = nil) {
@@ -20,6 +21,16 @@ public struct Postmortem: Sendable {
         self.deliveries = deliveries
         self.runs = runs
         self.runbookFile = runbookFile
+    }
+
+    /// The record with the runbook it was run from: its file and its steps' lines as loaded.
+    public init(incident: Incident, timeline: [TimelineEntry], deliveries: [DeliveryRecord], runs: [ProcedureRun], runbook: Runbook?) {
+        self.init(incident: incident, timeline: timeline, deliveries: deliveries, runs: runs, runbookFile: runbook?.sourceFile)
+        for run in runs {
+            for (index, step) in (runbook?.procedure(run.procedureID)?.steps ?? []).enumerated() {
+                if let line = step.sourceLine { stepLines["\(run.procedureID)#\(index + 1)"] = line }
+            }
+        }
     }
 
     public func card(times: TimeFormatter, now: Timestamp) -> Card {

@@ -202,7 +202,7 @@ final class RunbookDecoder {
         guard let title else { return nil }
         return ProcedureStep(
             title: title, details: details, command: command, decisions: decisions, watch: watch,
-            watchFor: watchFor, expect: expect, escalation: escalation, notes: notes
+            watchFor: watchFor, expect: expect, escalation: escalation, notes: notes, sourceLine: map.mark?.line
         )
     }
 

@@ -263,12 +263,15 @@ public struct ProcedureStep: Sendable {
     public var escalation: StepEscalation?
     /// Further lines that belong to the step (messages to post, follow-ups).
     public var notes: [String]
+    /// The line of the runbook file where the step starts, for follow-ups to point at.
+    public var sourceLine: Int?
 
     public init(
         title: String, details: String? = nil, command: String? = nil, decisions: [String] = [],
         watch: [String] = [], watchFor: RunbookDuration? = nil, expect: String? = nil,
-        escalation: StepEscalation? = nil, notes: [String] = []
+        escalation: StepEscalation? = nil, notes: [String] = [], sourceLine: Int? = nil
     ) {
+        self.sourceLine = sourceLine
         self.title = title
         self.details = details
         self.command = command
