@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PostgresNIO
 
 /// `postgres://user:password@host:port/database`, read once at start-up. Its description
@@ -73,4 +74,17 @@ public struct DatabaseURLError: Error, Equatable, Sendable, CustomStringConverti
     static func malformed(_ reason: String) -> Self { Self(reason: reason) }
 
     public var description: String { "invalid database URL: \(reason)" }
+}
+
+extension DatabaseURL {
+    /// Opens one connection and closes it: whether the server can be reached, said at once
+    /// (the pool behind the store keeps retrying instead, as a long-running replica should).
+    public func checkReachable(logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS = requiresNoTLS ? .disable : .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls
+        )
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
+    }
 }

@@ -3,7 +3,6 @@ import BotServer
 import Foundation
 import Incidents
 import RunbookModel
-import Storage
 
 struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,20 +15,24 @@ struct PostmortemCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Where the bot keeps its state.")
     var dataDirectory = BotConfiguration.Defaults.dataDirectory
 
+    @Option(name: .customLong("database-url"), help: "postgres://user:password@host:port/database: read the incident from PostgreSQL instead of --data-dir.")
+    var databaseURL: String?
+
     @Argument(help: "The incident, e.g. INC-12.")
     var incident: String
 
     func run() async throws {
         guard let id = IncidentCommand.normalizedID(incident) else { throw ValidationError("'\(incident)' is not an incident id (INC-12)") }
         let (library, settings) = try ConfigLoading.loadWithSettingsOrExit(config, quietWarnings: true)
-        let path = (dataDirectory as NSString).appendingPathComponent("incidents.sqlite")
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no incident database at \(path)") }
-        let store = try SQLiteIncidentStore(path: path, clock: SystemClock())
-        guard let found = try await store.incident(id) else { throw ValidationError("there is no incident \(id)") }
-        let postmortem = Postmortem(
-            incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
-            runs: try await store.runs(incidentID: id), runbook: library.runbook(found.policy.system)
-        )
+        let found = try await StoredRecord.read(dataDirectory: dataDirectory, databaseURL: databaseURL) { store -> Postmortem? in
+            guard let found = try await store.incident(id) else { return nil }
+            return Postmortem(
+                incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
+                runs: try await store.runs(incidentID: id), runbook: library.runbook(found.policy.system)
+            )
+        }
+        guard let found else { throw RecordUnavailable("no incident database in \(dataDirectory)") }
+        guard let postmortem = found else { throw RecordUnavailable("there is no incident \(id)") }
         print(MarkdownRenderer.render(postmortem.card(times: TimeFormatter(timeZoneIdentifier: settings.timeZone), now: SystemClock().now())), terminator: "")
     }
 }

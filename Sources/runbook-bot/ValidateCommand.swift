@@ -3,7 +3,6 @@ import BotServer
 import Foundation
 import Incidents
 import RunbookModel
-import Storage
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +15,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "The bot's data directory: also warn about procedures never drilled, drilled long ago, or slower in drills than their watch_for.")
     var dataDirectory: String?
 
-    @Option(name: .customLong("database-url"), help: "A PostgreSQL database instead of --data-dir.")
+    @Option(name: .customLong("database-url"), help: "postgres://user:password@host:port/database: read the drill record from PostgreSQL instead of --data-dir.")
     var databaseURL: String?
 
     func run() async throws {
@@ -43,15 +42,11 @@ struct ValidateCommand: AsyncParsableCommand {
     /// The drill record's warnings, when the bot's data is given; none otherwise, so the
     /// runbooks can be validated anywhere (in CI, before the bot ever ran).
     private func drillWarnings(_ library: RunbookLibrary, timeZone: String) async throws -> [String] {
-        if databaseURL != nil {
-            printError("the drill record is read from --data-dir; --database-url is not read by validate yet")
-        }
-        guard let dataDirectory else { return [] }
-        let path = (dataDirectory as NSString).appendingPathComponent("incidents.sqlite")
+        guard dataDirectory != nil || databaseURL != nil else { return [] }
         // A bot that never ran has drilled nothing; no database is created just to say so.
-        let drills = FileManager.default.fileExists(atPath: path)
-            ? try await SQLiteIncidentStore(path: path, clock: SystemClock()).drills(limit: 10_000)
-            : []
+        let drills = try await StoredRecord.read(dataDirectory: dataDirectory ?? "", databaseURL: databaseURL) {
+            try await $0.drills(limit: 10_000)
+        } ?? []
         return DrillWarnings.warnings(library: library, drills: drills, now: SystemClock().now(), times: TimeFormatter(timeZoneIdentifier: timeZone))
     }
 }

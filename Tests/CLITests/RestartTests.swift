@@ -12,9 +12,10 @@ import Glibc
 struct RestartTests {
     final class Server {
         let process = Process()
-        init(config: String, data: String, port: Int, fake: FakeSlackAndPagerDuty) throws {
+        init(config: String, data: String, port: Int, fake: FakeSlackAndPagerDuty, databaseURL: String? = nil) throws {
             process.executableURL = URL(fileURLWithPath: CLITests.binary)
             process.arguments = ["serve", "--config", config, "--port", String(port), "--data-dir", data]
+                + (databaseURL.map { ["--database-url", $0] } ?? [])
             var environment = ProcessInfo.processInfo.environment
             environment["SLACK_SIGNING_SECRET"] = "restart-secret"
             environment["SLACK_BOT_TOKEN"] = "xoxb-restart"

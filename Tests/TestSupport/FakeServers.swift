@@ -21,7 +21,12 @@ public final class FakeSlackAndPagerDuty: Sendable {
         case rateLimited(retryAfter: Int)
         case serverError
         case slackError(String)
+        /// Takes the call and never answers it (until the fake stops): a sender that dies
+        /// now has handed Slack a message without learning whether it was posted.
+        case noAnswer
     }
+
+    private let unanswered = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     private let calls = Mutex<[Call]>([])
     private let script = Mutex<[Scripted]>([])
@@ -108,6 +113,11 @@ public final class FakeSlackAndPagerDuty: Sendable {
             case .slackError(let error):
                 json["fake_outcome"] = error
                 response = Self.json(#"{"ok":false,"error":"\#(error)"}"#)
+            case .noAnswer:
+                json["fake_outcome"] = "no answer"
+                self.calls.withLock { $0.append(Call(path: "/api/\(method)", json: json, raw: String(buffer: body), at: Date())) }
+                await withCheckedContinuation { continuation in self.unanswered.withLock { $0.append(continuation) } }
+                return Self.json(#"{"ok":false,"error":"fatal_error"}"#, status: .internalServerError)
             case nil:
                 json["fake_outcome"] = "ok"
                 let ts = self.counter.withLock { count -> String in
@@ -212,6 +222,7 @@ public final class FakeSlackAndPagerDuty: Sendable {
     }
 
     public func stop() async {
+        for waiting in unanswered.withLock({ list in defer { list = [] }; return list }) { waiting.resume() }
         await group.withLock { $0 }?.triggerGracefulShutdown()
     }
 

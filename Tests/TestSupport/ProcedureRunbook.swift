@@ -31,9 +31,9 @@ public enum ProcedureRunbook {
               - title: Tell finance
         """
 
-    /// Escalation levels an hour apart, so only runs happen while a test watches.
-    public static func yaml() -> String {
-        FastRunbook.yaml(levelSeconds: [0, 3600, 7200])
+    /// Escalation levels an hour apart by default, so only runs happen while a test watches.
+    public static func yaml(levelSeconds: [Int] = [0, 3600, 7200]) -> String {
+        FastRunbook.yaml(levelSeconds: levelSeconds)
             .replacingOccurrences(of: "    escalate_to: lead\n", with: "    escalate_to: lead\n    procedures: [replay-backlog]\n")
             .replacingOccurrences(of: "escalation:\n  runs_while", with: procedureYAML + "\nescalation:\n  runs_while")
     }
