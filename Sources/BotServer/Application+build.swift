@@ -47,11 +47,12 @@ public func buildApplication(
         SlackUserGroups(api: slackAPI, token: $0, clock: clock, logger: logger)
     } ?? NoUserGroups()
 
+    let schedulerWakeup = Wakeup(clock: clock)
     let onCall = OnCallWiring(
-        configuration: configuration, store: store, groups: groups, transport: transport, httpClient: httpClient, clock: clock, logger: logger
+        configuration: configuration, store: store, groups: groups, transport: transport, httpClient: httpClient, clock: clock,
+        scheduler: schedulerWakeup, logger: logger
     )
 
-    let schedulerWakeup = Wakeup(clock: clock)
     let outboxWakeup = Wakeup(clock: clock)
     let desk = IncidentDesk(
         store: store, library: configuration.library, settings: configuration.settings, clock: clock,

@@ -31,18 +31,13 @@ public struct SlackWebAPI: Sendable {
         return await call("usergroups.users.list?usergroup=" + escaped, method: .GET, token: token, as: UserGroupMembers.self)
     }
 
-    /// `usergroups.users.update` (scope `usergroups:write`): the group's members become
-    /// `users`. Nil when done, else why not.
-    public func setUserGroupMembers(_ group: String, users: [String], token: String) async -> String? {
+    /// `usergroups.users.update` (scope `usergroups:write`): the group's members become `users`.
+    public func setUserGroupMembers(_ group: String, users: [String], token: String) async -> WebAPIResult<Updated> {
         struct Update: Encodable { var usergroup: String, users: String }
         guard let body = try? JSONEncoder().encode(Update(usergroup: group, users: users.joined(separator: ","))) else {
-            return "could not encode the update"
+            return .final("could not encode the update")
         }
-        switch await call("usergroups.users.update", token: token, contentType: "application/json; charset=utf-8", body: body, as: Updated.self) {
-        case .ok: return nil
-        case .rateLimited: return "rate limited by Slack"
-        case .retryable(let reason), .final(let reason): return reason
-        }
+        return await call("usergroups.users.update", token: token, contentType: "application/json; charset=utf-8", body: body, as: Updated.self)
     }
 
     /// An answer with nothing but `ok` to read.

@@ -168,9 +168,21 @@ struct OnCallFlowTests {
             let cancelRefused = try await bot.message("/oncall", "override cancel OVR-1", user: "U0STRANGER")
             #expect(cancelRefused.text.contains("Only Fast on-call's participants"))
 
-            // An admin cancels it: bob is on call again.
+            // An admin cancels it: bob is on call again. Slack fails the announcement once; it
+            // is kept and posted on the next try, 30 s later.
+            #expect(await eventually { bot.fake.all.allSatisfy { $0.json["fake_outcome"] != nil } })
+            bot.fake.enqueue([.serverError])
+            let failedAt = bot.clock.now()
             let cancelled = try await bot.message("/oncall", "override cancel OVR-1", user: "U0ADMIN")
             #expect(cancelled.responseType == .inChannel)
+            func cancelPosts(_ outcome: String) -> [FakeSlackAndPagerDuty.Call] {
+                bot.fake.all.filter { $0.json["channel"] == "C0ONCALL" && $0.json["text"]?.contains("OVR-1* cancelled") == true && $0.json["fake_outcome"] == outcome }
+            }
+            #expect(await eventually { cancelPosts("500").count == 1 })
+            #expect(await eventually { bot.clock.sleepers.contains(failedAt.adding(seconds: 30)) })
+            #expect(cancelPosts("ok").isEmpty)
+            bot.clock.advance(to: failedAt.adding(seconds: 30))
+            #expect(await eventually { cancelPosts("ok").count == 1 })
             #expect(try String(decoding: JSONEncoder().encode(cancelled), as: UTF8.self).contains("<@U0BOB>"))
             #expect(try await bot.store.overrides(endingAfter: bot.clock.now()).isEmpty)
             let again = try await bot.message("/oncall", "override cancel OVR-1", user: "U0ADMIN")
@@ -308,13 +320,19 @@ struct OnCallHandoffTests {
             #expect(groupUpdates()[0].json["usergroup"] == "S0ONCALL")
             #expect(groupUpdates()[0].json["users"] == "U0BOB")
 
-            // The next handoff is a timer the scheduler sleeps until.
+            // The next handoff is a timer the scheduler sleeps until. Slack rate-limits the
+            // group update then: it is tried again after Slack's Retry-After, not lost.
             #expect(await eventually { clock.sleepers.contains(aliceTakesOver) })
+            fake.enqueue([.rateLimited(retryAfter: 5)])
             clock.advance(to: aliceTakesOver)
             #expect(await eventually { handoffPosts().count == 2 })
             #expect(handoffPosts()[1].json["text"]?.contains("<@U0ALICE> until 2026-05-30 10:00 GMT+1") == true)
             #expect(await eventually { groupUpdates().count == 2 })
-            #expect(groupUpdates()[1].json["users"] == "U0ALICE")
+            #expect(groupUpdates()[1].json["fake_outcome"] == "429")
+            #expect(await eventually { clock.sleepers.contains(aliceTakesOver.adding(seconds: 5)) })
+            clock.advance(to: aliceTakesOver.adding(seconds: 5))
+            #expect(await eventually { groupUpdates().count == 3 })
+            #expect(groupUpdates()[2].json["users"] == "U0ALICE" && groupUpdates()[2].json["fake_outcome"] == "ok")
         }
 
         // Restarted on the same database in alice's shift: nothing is announced again.
@@ -323,7 +341,7 @@ struct OnCallHandoffTests {
             let nextHandoff = aliceTakesOver.adding(seconds: 86_400)
             #expect(await eventually { clock.sleepers.contains(nextHandoff) })
             #expect(handoffPosts().count == 2)
-            #expect(groupUpdates().count == 2)
+            #expect(groupUpdates().count == 3)
         }
         await fake.stop()
     }

@@ -7,8 +7,9 @@ import Slack
 /// At each handoff of a rotation with a `channel` or a `user_group`: tell the channel who is
 /// on call until when and who is next, and set the user group to that person. Each handoff
 /// is a durable timer fired by the escalation scheduler; the handoff is recorded as handled
-/// (`firstSighting`) before anything is sent, so a restart or a second replica that fires
-/// the same timer sends nothing twice.
+/// (`firstSighting`) before its announcements are kept, so a restart or a second replica
+/// that fires the same timer announces nothing twice. The announcements themselves are
+/// durable (`ChatAnnouncements`): tried again until Slack takes them.
 struct OnCallHandoffs: DurableTimerHandler {
     static let timerKind = "oncall-handoff"
     /// How long a handled handoff is remembered: longer than any restart.
@@ -18,8 +19,7 @@ struct OnCallHandoffs: DurableTimerHandler {
     let source: any OnCallSource
     let timers: any TimerStore
     let seen: any IncidentStore
-    let transport: LiveTransport
-    let slack: (api: SlackWebAPI, token: String)?
+    let announcements: ChatAnnouncements
     let times: TimeFormatter
     let logger: Logger
     var kind: String { Self.timerKind }
@@ -47,31 +47,26 @@ struct OnCallHandoffs: DurableTimerHandler {
         guard let rotation = library.rotation(timer.payload), announced.contains(rotation) else { return }
         let roster = await source.roster(at: now)
         guard let schedule = roster.schedule(rotation) else { return }
-        if try await seen.firstSighting("handoff:\(rotation.id):\(timer.dueAt.milliseconds)", at: now, keepFor: Self.remember) {
-            await announce(rotation, roster: roster, at: now)
+        let handoff = "handoff:\(rotation.id):\(timer.dueAt.milliseconds)"
+        if try await seen.firstSighting(handoff, at: now, keepFor: Self.remember) {
+            try await announce(rotation, roster: roster, at: now, key: handoff)
         }
         if let next = schedule.next(after: now.date) {
             try await timers.setTimer(DurableTimer(key: Self.key(rotation), dueAt: Timestamp(next.from), kind: kind, payload: rotation.id))
         }
     }
 
-    private func announce(_ rotation: Rotation, roster: OnCallRoster, at now: Timestamp) async {
-        let answer = roster.answer(rotation, at: now)
+    private func announce(_ rotation: Rotation, roster: OnCallRoster, at now: Timestamp, key: String) async throws {
         if let channel = rotation.channel {
             let text = OnCallCards.handoff(rotation, roster: roster, at: now, times: times)
-            let outcome = await transport.post(SlackPost(method: .postMessage, channel: "\(channel)", text: SlackMarkup.render(text)))
-            if case .failed(let reason) = outcome {
-                logger.error("handoff not posted", metadata: ["rotation": "\(rotation.id)", "error": "\(reason)"])
-            }
+            try await announcements.send(.post(channel: "\(channel)", text: SlackMarkup.render(text)), key: key + ":post", at: now)
         }
         if case .userGroup(let group)? = rotation.userGroup {
-            let users = answer.reached.compactMap { target -> String? in
+            let users = roster.answer(rotation, at: now).reached.compactMap { target -> String? in
                 if case .user(let id)? = target.chat { id } else { nil }
             }
-            guard let slack, !users.isEmpty else { return }
-            if let problem = await slack.api.setUserGroupMembers(group, users: users, token: slack.token) {
-                logger.error("user group not updated", metadata: ["rotation": "\(rotation.id)", "group": "\(group)", "error": "\(problem)"])
-            }
+            guard !users.isEmpty else { return }
+            try await announcements.send(.userGroup(group: group, users: users), key: key + ":group", at: now)
         }
     }
 }

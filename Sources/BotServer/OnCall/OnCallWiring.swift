@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Incidents
 import Logging
 import PagerDuty
@@ -12,12 +13,14 @@ struct OnCallWiring {
     let desk: OnCallDesk
     /// Announces handoffs; nil when the store keeps no timers.
     let handoffs: OnCallHandoffs?
+    /// Keeps handoff and override announcements until Slack takes them; nil when the store keeps no timers.
+    let announcements: ChatAnnouncements?
 
-    var timerHandlers: [any DurableTimerHandler] { handoffs.map { [$0] } ?? [] }
+    var timerHandlers: [any DurableTimerHandler] { (handoffs.map { [$0] } ?? []) + (announcements.map { [$0] } ?? []) }
 
     init(
         configuration: BotConfiguration, store: any IncidentStore, groups: any UserGroupDirectory, transport: LiveTransport,
-        httpClient: HTTPClient, clock: any BotClock, logger: Logger
+        httpClient: HTTPClient, clock: any BotClock, scheduler: Wakeup, logger: Logger
     ) {
         let pagerDuty = configuration.onCall.pagerDutyAPIToken.map {
             PagerDutyOnCalls(
@@ -27,17 +30,29 @@ struct OnCallWiring {
         }
         let source = StoredOnCall(library: configuration.library, store: store as? any OnCallStore, external: pagerDuty)
         self.source = source
-        self.handoffs = (store as? any TimerStore).map {
+        let times = TimeFormatter(timeZoneIdentifier: configuration.settings.timeZone)
+        let announcements = (store as? any TimerStore).map {
+            ChatAnnouncements(timers: $0, transport: transport, scheduled: { await scheduler.signal() }, logger: logger)
+        }
+        self.announcements = announcements
+        self.handoffs = announcements.map {
             OnCallHandoffs(
-                library: configuration.library, source: source, timers: $0, seen: store, transport: transport, slack: transport.slack,
-                times: TimeFormatter(timeZoneIdentifier: configuration.settings.timeZone), logger: logger
+                library: configuration.library, source: source, timers: $0.timers, seen: store, announcements: $0, times: times, logger: logger
             )
         }
         self.desk = OnCallDesk(
             library: configuration.library, settings: configuration.settings, clock: clock, source: source,
             store: store as? any OnCallStore, groups: groups,
             announce: { channel, text in
-                _ = await transport.post(SlackPost(method: .postMessage, channel: "\(channel)", text: SlackMarkup.render(text)))
+                let post = ChatAnnouncements.Announcement.post(channel: "\(channel)", text: SlackMarkup.render(text))
+                do {
+                    guard let announcements else { throw ChatAnnouncements.NotKept() }
+                    try await announcements.send(post, key: "oncall:\(UUID().uuidString)", at: clock.now())
+                } catch {
+                    // Said once, straight away, when it cannot be kept to be tried again.
+                    logger.warning("announcement not kept; posting once", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    _ = await transport.post(SlackPost(method: .postMessage, channel: "\(channel)", text: SlackMarkup.render(text)))
+                }
             }
         )
     }

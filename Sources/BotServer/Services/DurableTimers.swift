@@ -38,12 +38,22 @@ struct DurableTimers: Sendable {
                 fired = true
                 logger.info("timer fired", metadata: ["key": "\(timer.key)", "kind": "\(timer.kind)"])
             } catch {
+                // A handler that knows when to come back (Slack's Retry-After) says so; never sooner than a second.
+                let wait = (error as? TryTimerLater).map { max($0.after, .seconds(1)) } ?? retry
                 var later = timer
-                later.dueAt = now.adding(retry)
+                later.dueAt = now.adding(wait)
                 try await store.setTimer(later)
-                logger.error("timer failed; tried again later", metadata: ["key": "\(timer.key)", "error": "\(error)", "in": "\(retry)"])
+                logger.error("timer failed; tried again later", metadata: ["key": "\(timer.key)", "error": "\(error)", "in": "\(wait)"])
             }
         }
         return fired
     }
+}
+
+/// Thrown by a handler to be fired again after `after` rather than the default wait.
+struct TryTimerLater: Error, CustomStringConvertible {
+    var after: Duration
+    var reason: String
+
+    var description: String { reason }
 }

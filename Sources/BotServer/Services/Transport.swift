@@ -42,8 +42,13 @@ struct LiveTransport: Transport {
     }
 
     static func outcome(_ result: WebAPIResult<SlackWebAPI.PostedMessage>) -> DeliveryOutcome {
+        outcome(result) { $0.ts }
+    }
+
+    /// `messageID` reads the posted message's id from an answer that has one.
+    static func outcome<Body>(_ result: WebAPIResult<Body>, messageID: (Body) -> String? = { _ in nil }) -> DeliveryOutcome {
         switch result {
-        case .ok(let posted): .delivered(messageID: posted.ts)
+        case .ok(let body): .delivered(messageID: messageID(body))
         case .rateLimited(let retryAfter): .retry(after: retryAfter, reason: "rate limited by Slack")
         case .retryable(let reason): .retry(after: nil, reason: reason)
         case .final(let reason): .failed(reason: reason)
