@@ -165,7 +165,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         // Runs the built `runbook-bot` binary, as a user would.
-        .testTarget(name: "CLITests", dependencies: ["runbook-bot", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["runbook-bot", "TestSupport", "Storage", "Incidents"]),
         .testTarget(
             name: "BotServerTests",
             dependencies: [

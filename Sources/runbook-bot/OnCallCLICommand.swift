@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import Incidents
+import BotServer
 import RunbookModel
 
-/// `runbook-bot oncall export|preview`: a rotation's shifts from `oncall.yaml`, without a server.
-struct OnCallCLICommand: ParsableCommand {
+/// `runbook-bot oncall export|preview`: a rotation's shifts from `oncall.yaml` and the
+/// overrides recorded from chat, without a server.
+struct OnCallCLICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "oncall",
         abstract: "Show a rotation's shifts: an iCalendar to import, or a table to read.",
@@ -23,6 +25,12 @@ struct OnCallCLICommand: ParsableCommand {
 
         @OptionGroup var config: ConfigOptions
 
+        @Option(name: .customLong("data-dir"), help: "The bot's data directory, for the overrides recorded from chat (default: \(BotConfiguration.Defaults.dataDirectory), when it holds a database).")
+        var dataDirectory: String?
+
+        @Option(name: .customLong("database-url"), help: "postgres://user:password@host:port/database: read the overrides from PostgreSQL instead.")
+        var databaseURL: String?
+
         func validate() throws {
             if let days, !(1...OnCallCalendar.maxDays).contains(days) {
                 throw ValidationError("--days must be from 1 to \(OnCallCalendar.maxDays)")
@@ -32,8 +40,9 @@ struct OnCallCLICommand: ParsableCommand {
             }
         }
 
-        /// The rotation, the roster of the file alone, and where the window starts.
-        func load() throws -> (rotation: Rotation, roster: OnCallRoster, start: Date) {
+        /// The rotation, the roster (the file's, with the overrides recorded from chat), and
+        /// where the window starts.
+        func load() async throws -> (rotation: Rotation, roster: OnCallRoster, start: Date) {
             let library = try ConfigLoading.loadOrExit(config, quietWarnings: true)
             guard let rotation = library.rotation(rotation) else {
                 let known = library.rotations.map(\.id)
@@ -45,31 +54,42 @@ struct OnCallCLICommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let day = from.flatMap(CalendarDate.init(parsing:)) ?? ConfigLoading.today
-            return (rotation, OnCallRoster(library: library), OnCallCalendar.startOfDay(day, in: rotation.timeZone))
+            let start = OnCallCalendar.startOfDay(day, in: rotation.timeZone)
+            var roster = OnCallRoster(library: library)
+            let source = databaseURL == nil ? dataDirectory ?? BotConfiguration.Defaults.dataDirectory : "the database"
+            if let recorded = try await StoredRecord.read(dataDirectory: dataDirectory ?? BotConfiguration.Defaults.dataDirectory, databaseURL: databaseURL, {
+                try await $0.overrides(endingAfter: Timestamp(start))
+            }) {
+                roster.overrides = recorded
+                // Beside the output, not in it: stdout stays a calendar or a table.
+                let own = recorded.filter { $0.rotationID == rotation.id }.count
+                printError("\(own) override(s) recorded from chat for \(rotation.id) included, from \(source)")
+            }
+            return (rotation, roster, start)
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the rotation's shifts as an RFC 5545 iCalendar: one event per shift, times in UTC, stable UIDs."
         )
 
         @OptionGroup var window: Window
 
-        func run() throws {
-            let (rotation, roster, start) = try window.load()
+        func run() async throws {
+            let (rotation, roster, start) = try await window.load()
             let calendar = OnCallCalendar.iCalendar(rotation, roster: roster, from: start, days: window.days ?? 90, stamp: Date())
             FileHandle.standardOutput.write(Data((calendar ?? "").utf8))
         }
     }
 
-    struct Preview: ParsableCommand {
+    struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the rotation's shifts as a table in its time zone.")
 
         @OptionGroup var window: Window
 
-        func run() throws {
-            let (rotation, roster, start) = try window.load()
+        func run() async throws {
+            let (rotation, roster, start) = try await window.load()
             print(OnCallCalendar.preview(rotation, roster: roster, from: start, days: window.days ?? 14) ?? "", terminator: "")
         }
     }

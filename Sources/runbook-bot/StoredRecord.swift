@@ -9,7 +9,7 @@ import Storage
 /// The bot's record as the CLI reads it: the SQLite file in a data directory, or the
 /// PostgreSQL database replicas share. Read-only use; nothing is created to be read.
 enum StoredRecord {
-    typealias Store = IncidentStore & RunStore
+    typealias Store = IncidentStore & RunStore & OnCallStore
 
     /// How long a command waits for the database before saying it does not answer.
     static let answerWithin: Duration = .seconds(30)

@@ -1,4 +1,6 @@
 import Foundation
+import Incidents
+import Storage
 import TestSupport
 import Testing
 
@@ -30,6 +32,34 @@ struct OnCallCLITests {
         let again = try CLITests.run(["oncall", "export", "invoice-oncall", "--from", "2026-10-19", "--days", "14", "--config", CLITests.sampleConfig])
         #expect(try ICalendarParser.parse(again.output).children.map { $0.raw("UID") } == all.map { $0.raw("UID") })
         #expect(events.first?.raw("UID") == "invoice-oncall-20261019T080000Z@runbook-bot")
+    }
+
+    /// The calendar is the one people subscribe to: it shows the swaps recorded with
+    /// `/oncall override`, read from the bot's data, as the served `.ics` does.
+    @Test func exportIncludesTheOverridesRecordedFromChat() async throws {
+        let directory = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let data = directory + "/data"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let store = try SQLiteIncidentStore(path: data + "/incidents.sqlite", clock: SystemClock())
+        let from = try ICalendarParser.utcInstant("20260421T120000Z")
+        _ = try await store.addOverride(
+            rotationID: "invoice-oncall", contactID: "devops", from: Timestamp(from), until: Timestamp(from.addingTimeInterval(86_400)),
+            reason: "Charles at a wedding", by: "U0ADMIN", at: Timestamp(from)
+        )
+
+        let withData = try CLITests.run(["oncall", "export", "invoice-oncall", "--from", "2026-04-20", "--days", "14", "--config", CLITests.sampleConfig, "--data-dir", data])
+        #expect(withData.status == 0, "\(withData.errors)")
+        #expect(withData.errors.contains("1 override(s) recorded from chat for invoice-oncall included"))
+        let events = try ICalendarParser.parse(withData.output).children
+        #expect(events.map { $0.raw("DTSTART") } == ["20260420T080000Z", "20260421T120000Z", "20260422T120000Z", "20260427T080000Z"])
+        #expect(events.map { $0.value("SUMMARY") }.prefix(3).map { $0?.hasPrefix("Charles") == true || $0?.hasPrefix("DevOps team") == true } == [true, true, true])
+        #expect(events[1].value("SUMMARY")?.hasPrefix("DevOps team") == true, "\(events[1].value("SUMMARY") ?? "")")
+
+        // Without the bot's data (no database in the default place), the file alone.
+        let fileOnly = try CLITests.run(["oncall", "export", "invoice-oncall", "--from", "2026-04-20", "--days", "14", "--config", CLITests.sampleConfig,
+                                         "--data-dir", directory + "/none"])
+        #expect(try ICalendarParser.parse(fileOnly.output).children.map { $0.raw("DTSTART") } == ["20260420T080000Z", "20260427T080000Z"])
     }
 
     @Test func previewIsATableInTheRotationsZone() throws {
