@@ -18,6 +18,8 @@ import Testing
 struct OnCallFlowTests {
     static let settings = """
         timezone: Europe/London
+        channel_timezones:
+          C0SYDNEY: Australia/Sydney
         permissions:
           admins: [U0ADMIN]
         """
@@ -197,6 +199,9 @@ struct OnCallFlowTests {
             #expect(text.contains("2026-05-28 10:00 GMT+1 → 2026-05-29 10:00 GMT+1 · <@U0BOB>"))
             #expect(text.contains("2026-05-29 10:00 GMT+1 → 2026-05-30 10:00 GMT+1 · <@U0ALICE>"))
             #expect(text.contains("2026-05-31 10:00 GMT+1 → 2026-06-01 10:00 GMT+1 · <@U0ALICE>"))
+            // Asked from a channel with a zone of its own, the same shifts in Sydney's time.
+            let sydney = try String(decoding: JSONEncoder().encode(try await bot.message("/oncall", "schedule fast 3", channel: "C0SYDNEY")), as: UTF8.self)
+            #expect(sydney.contains("2026-05-28 19:00 GMT+10 → 2026-05-29 19:00 GMT+10 · <@U0BOB>"), "\(sydney)")
             let bad = try await bot.message("/oncall", "schedule fast 1000")
             #expect(bad.text.contains("could not be read"))
             let unknown = try await bot.message("/oncall", "nonesuch")

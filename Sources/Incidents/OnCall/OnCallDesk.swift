@@ -43,6 +43,9 @@ public struct OnCallDesk: Sendable {
     }
 
     public func handle(_ command: OnCallCommand, actor: String, channel: String) async -> Reply {
+        // Answers use the asking channel's zone when bot.yaml gives it one.
+        let zone = settings.timeZone(forChannel: channel)
+        let times = zone == settings.timeZone ? times : TimeFormatter(timeZoneIdentifier: zone)
         do {
             switch command {
             case .all:

@@ -6,6 +6,8 @@ import Yams
 public struct BotSettings: Sendable, Equatable {
     /// Time zone identifier for times shown in chat, e.g. `Europe/Berlin`.
     public var timeZone: String = "UTC"
+    /// Channels whose people live elsewhere: on-call answers there use the channel's zone.
+    public var channelTimeZones: [String: String] = [:]
     /// Channels that get every status update and resolution, as Slack channel ids.
     public var statusChannels: [String] = []
     /// The system whose escalation chain an incident uses when its text matches no runbook.
@@ -15,6 +17,11 @@ public struct BotSettings: Sendable, Equatable {
     public var permissions = Permissions()
 
     public init() {}
+
+    /// The zone on-call answers in `channel` are shown in.
+    public func timeZone(forChannel channel: String) -> String {
+        channelTimeZones[channel] ?? timeZone
+    }
 
     public struct Permissions: Sendable, Equatable {
         /// Users (or user groups) who may act on any channel's incident, from anywhere, and
@@ -39,7 +46,7 @@ public struct BotSettings: Sendable, Equatable {
 
     static func decode(_ root: Node, reader: YAMLReader) -> BotSettings {
         var settings = BotSettings()
-        guard let top = reader.mapping(root, at: .root, allowedKeys: ["timezone", "incidents", "permissions"]) else {
+        guard let top = reader.mapping(root, at: .root, allowedKeys: ["timezone", "channel_timezones", "incidents", "permissions"]) else {
             return settings
         }
         if let zone = top.string("timezone", required: false) {
@@ -47,6 +54,18 @@ public struct BotSettings: Sendable, Equatable {
                 reader.error("'\(zone)' is not a time zone; use an identifier like UTC or Europe/Berlin", at: top.path.appending("timezone"))
             } else {
                 settings.timeZone = zone
+            }
+        }
+        if let zones = top.mapping("channel_timezones", required: false, allowedKeys: nil) {
+            for channel in zones.values.keys.sorted() {
+                guard let zone = zones.string(channel) else { continue }
+                if !Self.isChannelID(channel) {
+                    reader.error("'\(channel)' is not a Slack channel id (C…, G…)", at: zones.path.appending(channel))
+                } else if TimeZone(identifier: zone) == nil {
+                    reader.error("'\(zone)' is not a time zone; use an identifier like UTC or Europe/Berlin", at: zones.path.appending(channel))
+                } else {
+                    settings.channelTimeZones[channel] = zone
+                }
             }
         }
         if let incidents = top.mapping("incidents", required: false, allowedKeys: ["status_channels", "default_system", "reminders"]) {
@@ -70,5 +89,11 @@ public struct BotSettings: Sendable, Equatable {
             settings.permissions.declareChannels = permissions.strings("declare_channels")
         }
         return settings
+    }
+
+    /// `C0123INC`: a channel (C…) or private channel (G…) id.
+    static func isChannelID(_ text: String) -> Bool {
+        guard let first = text.first, "CG".contains(first), (2...24).contains(text.count) else { return false }
+        return text.allSatisfy { ($0.isASCII && $0.isUppercase) || ($0.isASCII && $0.isNumber) }
     }
 }

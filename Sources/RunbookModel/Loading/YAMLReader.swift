@@ -44,8 +44,9 @@ final class YAMLReader {
 
     // MARK: Typed access
 
-    /// The node as a mapping whose keys must all be in `allowedKeys`.
-    func mapping(_ node: Node, at path: FieldPath, allowedKeys: [String]) -> MappingReader? {
+    /// The node as a mapping whose keys must all be in `allowedKeys`; any keys when nil (a
+    /// mapping keyed by the user's own names).
+    func mapping(_ node: Node, at path: FieldPath, allowedKeys: [String]?) -> MappingReader? {
         record(node, at: path)
         guard case .mapping(let mapping) = node else {
             error("expected a mapping (key: value lines), found \(node.kindDescription)", at: path, mark: node.mark)
@@ -58,7 +59,7 @@ final class YAMLReader {
                 continue
             }
             let valuePath = path.appending(key)
-            guard allowedKeys.contains(key) else {
+            if let allowedKeys, !allowedKeys.contains(key) {
                 var message = "unknown key '\(key)'"
                 if let suggestion = closestWord(to: key, in: allowedKeys) {
                     message += " (did you mean '\(suggestion)'?)"
@@ -136,7 +137,7 @@ struct MappingReader {
         return list
     }
 
-    func mapping(_ key: String, required: Bool = true, allowedKeys: [String]) -> MappingReader? {
+    func mapping(_ key: String, required: Bool = true, allowedKeys: [String]?) -> MappingReader? {
         node(key, required: required).flatMap {
             reader.mapping($0, at: path.appending(key), allowedKeys: allowedKeys)
         }
