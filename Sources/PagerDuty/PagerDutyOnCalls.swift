@@ -21,6 +21,13 @@ public actor PagerDutyOnCalls: ExternalOnCallDirectory {
     private let cacheFor: Duration
     private let timeout: TimeAmount
     private var cache: [String: (answer: ExternalOnCall, until: Timestamp)] = [:]
+    /// Questions on their way to PagerDuty: a second ping for the same schedule meanwhile
+    /// waits for the same answer instead of asking again.
+    private var asking: [String: Task<ExternalOnCall, Never>] = [:]
+    private var waiting: [String: Int] = [:]
+
+    /// Callers waiting for the answer already asked for (for tests to see them queue up).
+    func callersWaiting(for schedule: String) -> Int { waiting[schedule] ?? 0 }
 
     /// A failed answer is kept this long before PagerDuty is asked again.
     static let failureCache: Duration = .seconds(10)
@@ -40,7 +47,15 @@ public actor PagerDutyOnCalls: ExternalOnCallDirectory {
 
     public func onCall(schedule: String, at now: Timestamp) async -> ExternalOnCall {
         if let cached = cache[schedule], now < cached.until { return cached.answer }
-        let answer = await fetch(schedule)
+        if let inFlight = asking[schedule] {
+            waiting[schedule, default: 0] += 1
+            defer { waiting[schedule, default: 1] -= 1 }
+            return await inFlight.value
+        }
+        let question = Task { await fetch(schedule) }
+        asking[schedule] = question
+        let answer = await question.value
+        asking[schedule] = nil
         if case .unavailable(let reason) = answer {
             logger.warning("PagerDuty on-call unavailable; reaching the rotation's participants from oncall.yaml", metadata: [
                 "schedule": "\(schedule)", "reason": "\(reason)",

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Incidents
 import Logging
+@testable import PagerDuty
 import RunbookModel
 import Slack
 import Storage
@@ -266,6 +267,31 @@ struct OnCallPagerDutyTests {
 
     /// A schedule used by several escalation policies spans pages; its first level is on the
     /// second page here, and that person, not the one on page one, is reached.
+    /// A burst of pings naming the same PagerDuty schedule while PagerDuty is slow asks it
+    /// once: the others wait for the answer already on its way.
+    @Test func concurrentLookupsOfOneScheduleAskPagerDutyOnce() async throws {
+        let fake = FakeSlackAndPagerDuty()
+        try await fake.start()
+        defer { Task { await fake.stop() } }
+        fake.setOnCalls(FakeSlackAndPagerDuty.onCallsBody(schedule: "PSCHED1", name: "Robert", email: "bob@example.com", end: "2026-05-29T18:00:00Z"))
+        fake.holdOnCalls()
+        let clock = TestClock(now: Timestamp(milliseconds: 1_780_000_000_000))
+        let directory = PagerDutyOnCalls(baseURL: fake.pagerDutyURL, token: "pd-api-token", client: .shared, clock: clock, logger: LogRecorder().logger())
+        let answers = Task {
+            await withTaskGroup(of: ExternalOnCall.self) { group in
+                for _ in 0..<10 { group.addTask { await directory.onCall(schedule: "PSCHED1", at: clock.now()) } }
+                return await group.reduce(into: [ExternalOnCall]()) { $0.append($1) }
+            }
+        }
+        #expect(await eventually { fake.pagerDutyOnCallRequests.count == 1 })
+        #expect(await eventually { await directory.callersWaiting(for: "PSCHED1") == 9 })
+        fake.releaseOnCalls()
+        let all = await answers.value
+        #expect(all.count == 10 && Set(all.map { "\($0)" }).count == 1)
+        #expect(all.first.map { "\($0)" }?.contains("Robert") == true)
+        #expect(fake.pagerDutyOnCallRequests.count == 1)
+    }
+
     @Test func everyPageOfPagerDutysAnswerIsRead() async throws {
         try await withBot { bot in
             let secondLevelOnly = #"{"oncalls":[{"escalation_level":2,"schedule":{"id":"PSCHED1"},"user":{"name":"Carol","email":"carol@example.com"},"end":"2026-05-29T18:00:00Z"}],"limit":100,"offset":0,"more":true}"#

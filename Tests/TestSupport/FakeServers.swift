@@ -76,6 +76,16 @@ public final class FakeSlackAndPagerDuty: Sendable {
 
     public var pagerDutyOnCallRequests: [Call] { all.filter { $0.path == "/oncalls" } }
 
+    private let onCallsHeld = Mutex(false)
+
+    /// `GET /oncalls` is taken but not answered until `releaseOnCalls()`: PagerDuty is slow.
+    public func holdOnCalls() { onCallsHeld.withLock { $0 = true } }
+
+    public func releaseOnCalls() {
+        onCallsHeld.withLock { $0 = false }
+        for waiting in unanswered.withLock({ list in defer { list = [] }; return list }) { waiting.resume() }
+    }
+
     public init() {}
 
     public var slackURL: String { "http://127.0.0.1:\(boundPort.withLock { $0 } ?? 0)/api/" }
@@ -162,6 +172,9 @@ public final class FakeSlackAndPagerDuty: Sendable {
             let query = request.uri.query ?? ""
             self.calls.withLock {
                 $0.append(Call(path: "/oncalls", json: ["query": query, "authorization": request.headers[.authorization] ?? ""], raw: "", at: Date()))
+            }
+            if self.onCallsHeld.withLock({ $0 }) {
+                await withCheckedContinuation { continuation in self.unanswered.withLock { $0.append(continuation) } }
             }
             guard let pages = self.onCalls.withLock({ $0 }) else {
                 return Self.json(#"{"error":{"message":"Service unavailable","code":2000}}"#, status: .serviceUnavailable)
