@@ -70,25 +70,28 @@ struct SlashCommandController: Sendable {
         var entry = "-"
         var found = "unknown_command"
         var verb = "unknown"
-        if runbookCommands.contains(payload.command), let runs, let command = RunCommand(text: payload.text) {
+        // Parsed once: most /runbook texts are lookups.
+        let runbookCommand = runbookCommands.contains(payload.command) ? RunbookCommand(text: payload.text) : nil
+        let runCommand = if case .procedureRun? = runbookCommand { RunCommand(text: payload.text) } else { RunCommand?.none }
+        if let runs, let command = runCommand {
             verb = "run"
             let answered = await runReply(runs, command, payload, replayKey: replayKey)
             reply = answered.0
             found = answered.1
-        } else if runbookCommands.contains(payload.command), runs == nil, RunCommand(text: payload.text) != nil {
+        } else if runCommand != nil {
             // Said plainly rather than searched for as a lookup of "run …".
             verb = "run"
             found = "refused"
-            let card = Card(title: "Procedure runs and drills are not available here: they are kept only by the SQLite store so far, and this bot runs on PostgreSQL.")
+            let card = Card(title: "Procedure runs and drills are not available here: this bot's store does not keep them.")
             reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
-        } else if runbookCommands.contains(payload.command), let runs, RunbookCommand(text: payload.text) == .list {
+        } else if let runs, runbookCommand == .list {
             verb = "list"
             reply = await listWithDrillWarnings(runs, logger: logger)
             found = "found"
-        } else if runbookCommands.contains(payload.command) {
+        } else if let runbookCommand {
             verb = "lookup"
             let started = ContinuousClock.now
-            let answer = responder.answer(RunbookCommand(text: payload.text))
+            let answer = responder.answer(runbookCommand)
             metrics?.lookup(took: ContinuousClock.now - started)
             reply = replies.reply(for: answer.identity) {
                 let responseType: SlackMessage.ResponseType = answer.visibility == .channel ? .inChannel : .ephemeral
