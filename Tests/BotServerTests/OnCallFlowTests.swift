@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Incidents
 import Logging
 @testable import PagerDuty
+import PostgresStorage
 import RunbookModel
 import Slack
 import Storage
@@ -327,13 +328,21 @@ struct OnCallPagerDutyTests {
 /// Handoffs: durable timers on the escalation scheduler, announced once across restarts.
 @Suite(.serialized)
 struct OnCallHandoffTests {
-    @Test func eachHandoffIsPostedOnceWithTheUserGroupUpdatedAcrossARestart() async throws {
+    @Test(arguments: BotStoreKind.all) func eachHandoffIsPostedOnceWithTheUserGroupUpdatedAcrossARestart(_ kind: BotStoreKind) async throws {
+        switch kind {
+        case .sqlite: try await handoffsAcrossARestart(databaseURL: nil)
+        case .postgres: try await withTestDatabase { url, _ in try await handoffsAcrossARestart(databaseURL: url) }
+        }
+    }
+
+    func handoffsAcrossARestart(databaseURL: DatabaseURL?) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oncall-handoff-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fake = FakeSlackAndPagerDuty()
         try await fake.start()
         let clock = TestClock(now: Timestamp(milliseconds: 1_780_000_000_000))
-        let configuration = try OnCallFlowTests.configuration(fake: fake, directory: directory)
+        var configuration = try OnCallFlowTests.configuration(fake: fake, directory: directory)
+        configuration.databaseURL = databaseURL
         @Sendable func handoffPosts() -> [FakeSlackAndPagerDuty.Call] {
             fake.slackPosts.filter { $0.json["channel"] == "C0ONCALL" && $0.json["text"]?.contains("🔄") == true }
         }
