@@ -10,32 +10,9 @@ extension PostgresIncidentStore {
     /// The outbox columns the store reads, in this order.
     static let outboxColumns = "outbox.id, outbox.incident_number, outbox.queue, outbox.body, outbox.status, outbox.attempts, outbox.last_error, outbox.created_at"
 
-    /// Each queue's oldest pending row that can be read.
-    static let queueHeads = """
-        SELECT DISTINCT ON (queue) id, next_attempt_at, claimed_until FROM outbox
-        WHERE status = 'pending' AND damaged IS NULL ORDER BY queue, id
-        """
-
     public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
-        let claimUntil = now.adding(OutboxClaim.window).milliseconds
         let rows = try await transaction { connection in
-            // Retry times are wall-clock instants. One set after `now` means the clock has
-            // stepped back since: count its wait again from now.
-            try await connection.query("""
-                UPDATE outbox SET next_attempt_at = \(now.milliseconds) + retry_delay_ms, retry_set_at = \(now.milliseconds)
-                WHERE status = 'pending' AND retry_set_at > \(now.milliseconds)
-                """, logger: logger)
-            // The claim's conditions are on the row itself, so a replica that waited for
-            // another's claim to commit sees it and takes nothing. This replica's own claims
-            // are handed out again, as on SQLite: its sender asks only when none is in flight.
-            let claimed = try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE outbox SET claimed_until = $1, claim_token = $2
-                FROM (\(Self.queueHeads)) AS head
-                WHERE outbox.id = head.id AND outbox.status = 'pending' AND outbox.next_attempt_at <= $3
-                  AND (outbox.claimed_until IS NULL OR outbox.claimed_until <= $3 OR outbox.claim_token = $2)
-                RETURNING \(Self.outboxColumns)
-                """, binds: try Self.binds(claimUntil, replica, now.milliseconds)), logger: logger)
-            return try await Self.outboxRows(claimed).sorted { $0.id < $1.id }
+            try await Self.outboxRows(try await incidentOutbox.claimHeads(at: now, on: connection)).sorted { $0.id < $1.id }
         }
         return try await decoded(rows) { try $0.message() }
     }
@@ -51,17 +28,7 @@ extension PostgresIncidentStore {
     }
 
     public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
-        // Over queue heads only; a head another replica holds is tried when its claim runs out.
-        try await read { connection in
-            try await connection.query("""
-                SELECT MIN(CASE WHEN outbox.claim_token = \(replica) THEN outbox.next_attempt_at
-                                ELSE GREATEST(outbox.next_attempt_at, COALESCE(outbox.claimed_until, 0)) END)
-                FROM outbox
-                JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' AND damaged IS NULL GROUP BY queue) AS head ON head.id = outbox.id
-                WHERE NOT (outbox.queue = ANY(\(Array(queues))))
-                """, logger: logger).decode(Int64?.self)
-                .first(where: { _ in true })?.map(Timestamp.init(milliseconds:))
-        }
+        try await read { connection in try await incidentOutbox.nextAttempt(excluding: queues, on: connection) }
     }
 
     public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
@@ -129,25 +96,13 @@ extension PostgresIncidentStore {
 
     /// Keeps the row pending until `retryAt`, releases the claim, and wakes the replicas.
     private func setRetry(_ row: OutboxRow, at retryAt: Timestamp, now: Timestamp, error: String, on connection: PostgresConnection) async throws {
-        try await connection.query("""
-            UPDATE outbox SET attempts = attempts + 1, next_attempt_at = \(retryAt.milliseconds), retry_set_at = \(now.milliseconds),
-              retry_delay_ms = \(max(0, retryAt.milliseconds - now.milliseconds)), last_error = \(error), claimed_until = NULL
-            WHERE id = \(row.id)
-            """, logger: logger)
+        try await incidentOutbox.setRetry(row.id, at: retryAt, now: now, error: error, on: connection)
         try await notify(.outbox, on: connection)
     }
 
-    /// The message's row, locked, if it is still pending. Marking a row twice changes nothing,
-    /// and a replica whose claim ran out and was taken over leaves the row to the new holder
-    /// (except to record that it was delivered).
+    /// The message's row, locked, if it is still pending (see `ClaimedQueue.lockPending`).
     private func pendingRow(_ message: OutboxMessage, ownClaimOnly: Bool, on connection: PostgresConnection) async throws -> OutboxRow? {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.outboxColumns) FROM outbox
-            WHERE outbox.id = $1 AND outbox.status = 'pending'
-              AND ($2 = false OR outbox.claim_token IS NULL OR outbox.claim_token = $3)
-            FOR UPDATE
-            """, binds: try Self.binds(message.id, ownClaimOnly, replica)), logger: logger)
-        return try await Self.outboxRows(rows).first
+        try await Self.outboxRows(try await incidentOutbox.lockPending(message.id, ownClaimOnly: ownClaimOnly, on: connection)).first
     }
 
     // MARK: Rows

@@ -2,30 +2,15 @@ import Incidents
 import PostgresNIO
 import Storage
 
-/// The run outbox across replicas, with the incident outbox's rules: only a queue's head may
-/// go, a head is claimed by one replica until it is marked or its claim runs out
-/// (`OutboxClaim.window`), and a row marked twice changes nothing.
+/// The run outbox across replicas, with the incident outbox's rules (`ClaimedQueue`).
 extension PostgresIncidentStore {
     static let runOutboxColumns = "run_outbox.id, run_outbox.run_number, run_outbox.queue, run_outbox.body, run_outbox.attempts"
 
     public func deliverableRunMessages(at now: Timestamp) async throws -> [RunOutboxMessage] {
-        let claimUntil = now.adding(OutboxClaim.window).milliseconds
-        return try await transaction { connection in
-            // A retry time set after `now` means the clock stepped back: count its wait from now.
-            try await connection.query("""
-                UPDATE run_outbox SET next_attempt_at = \(now.milliseconds) + retry_delay_ms, retry_set_at = \(now.milliseconds)
-                WHERE status = 'pending' AND retry_set_at > \(now.milliseconds)
-                """, logger: logger)
-            let claimed = try await connection.query(PostgresQuery(unsafeSQL: """
-                UPDATE run_outbox SET claimed_until = $1, claim_token = $2
-                FROM (SELECT DISTINCT ON (queue) id FROM run_outbox WHERE status = 'pending' ORDER BY queue, id) AS head
-                WHERE run_outbox.id = head.id AND run_outbox.status = 'pending' AND run_outbox.next_attempt_at <= $3
-                  AND (run_outbox.claimed_until IS NULL OR run_outbox.claimed_until <= $3 OR run_outbox.claim_token = $2)
-                RETURNING \(Self.runOutboxColumns)
-                """, binds: try Self.binds(claimUntil, replica, now.milliseconds)), logger: logger)
+        try await transaction { connection in
             var messages: [RunOutboxMessage] = []
             var setAside = false
-            for row in try await Self.runOutboxRows(claimed).sorted(by: { $0.id < $1.id }) {
+            for row in try await Self.runOutboxRows(try await runOutbox.claimHeads(at: now, on: connection)).sorted(by: { $0.id < $1.id }) {
                 do {
                     messages.append(try row.message())
                 } catch {
@@ -43,16 +28,7 @@ extension PostgresIncidentStore {
     }
 
     public func nextRunDeliveryAttempt() async throws -> Timestamp? {
-        // Over queue heads only; a head another replica holds is tried when its claim runs out.
-        try await read { connection in
-            try await connection.query("""
-                SELECT MIN(CASE WHEN run_outbox.claim_token = \(replica) THEN run_outbox.next_attempt_at
-                                ELSE GREATEST(run_outbox.next_attempt_at, COALESCE(run_outbox.claimed_until, 0)) END)
-                FROM run_outbox
-                JOIN (SELECT MIN(id) AS id FROM run_outbox WHERE status = 'pending' GROUP BY queue) AS head ON head.id = run_outbox.id
-                """, logger: logger).decode(Int64?.self)
-                .first(where: { _ in true })?.map(Timestamp.init(milliseconds:))
-        }
+        try await read { connection in try await runOutbox.nextAttempt(excluding: [], on: connection) }
     }
 
     public func runOutboxQueues() async throws -> [OutboxQueueState] {
@@ -89,11 +65,7 @@ extension PostgresIncidentStore {
         let now = clock.now()
         try await transaction { connection in
             guard try await pendingRunRow(message, ownClaimOnly: true, on: connection) != nil else { return }
-            try await connection.query("""
-                UPDATE run_outbox SET attempts = attempts + 1, next_attempt_at = \(retryAt.milliseconds), retry_set_at = \(now.milliseconds),
-                  retry_delay_ms = \(max(0, retryAt.milliseconds - now.milliseconds)), last_error = \(error), claimed_until = NULL
-                WHERE id = \(message.id)
-                """, logger: logger)
+            try await runOutbox.setRetry(message.id, at: retryAt, now: now, error: error, on: connection)
             try await notify(.outbox, on: connection)
         }
     }
@@ -115,16 +87,9 @@ extension PostgresIncidentStore {
         }
     }
 
-    /// The message's row, locked, if it is still pending; with `ownClaimOnly`, only while no
-    /// other replica has taken it over.
+    /// The message's row, locked, if it is still pending (see `ClaimedQueue.lockPending`).
     private func pendingRunRow(_ message: RunOutboxMessage, ownClaimOnly: Bool, on connection: PostgresConnection) async throws -> RunOutboxRow? {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.runOutboxColumns) FROM run_outbox
-            WHERE run_outbox.id = $1 AND run_outbox.status = 'pending'
-              AND ($2 = false OR run_outbox.claim_token IS NULL OR run_outbox.claim_token = $3)
-            FOR UPDATE
-            """, binds: try Self.binds(message.id, ownClaimOnly, replica)), logger: logger)
-        return try await Self.runOutboxRows(rows).first
+        try await Self.runOutboxRows(try await runOutbox.lockPending(message.id, ownClaimOnly: ownClaimOnly, on: connection)).first
     }
 
     struct RunOutboxRow {
