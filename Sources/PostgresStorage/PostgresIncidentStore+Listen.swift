@@ -15,8 +15,11 @@ extension PostgresIncidentStore {
             try await connection.listen(on: Self.notifyChannel) { notifications in
                 await listening()
                 for try await notification in notifications {
-                    // A payload this binary does not know still means something changed.
-                    if let change = StoreChange(rawValue: notification.payload) {
+                    // `<change> <replica>`: this replica's own commits are skipped. A payload
+                    // this binary does not know still means something changed.
+                    let parts = notification.payload.split(separator: " ", maxSplits: 1)
+                    if parts.count == 2, parts[1] == replica { continue }
+                    if let kind = parts.first, let change = StoreChange(rawValue: String(kind)) {
                         await heard(change)
                     } else {
                         await heard(.deadlines)

@@ -214,8 +214,11 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
             """, logger: logger)
     }
 
+    /// Tells the other replicas at commit. The payload names this replica: it hears its own
+    /// commits through its own loops' signals already, as a single process on SQLite does,
+    /// and waking on them too made every commit cost each of its loops another query.
     func notify(_ change: StoreChange, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(Self.notifyChannel), \(change.rawValue))", logger: logger)
+        try await connection.query("SELECT pg_notify(\(Self.notifyChannel), \("\(change.rawValue) \(replica)"))", logger: logger)
     }
 }
 

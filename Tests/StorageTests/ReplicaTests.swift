@@ -141,6 +141,30 @@ struct ReplicaTests {
         }
     }
 
+    /// A replica does not hear its own commits (its own loops were told already): only the
+    /// other replica's declaration arrives, though its own came first.
+    @Test func aReplicaDoesNotHearItsOwnCommits() async throws {
+        try await withPostgresSchema { schema in
+            try await withRunningPostgresStores(count: 2, schema: schema, clock: TestClock(now: Fixtures.start)) { stores in
+                let heard = Heard()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await stores[0].listen(listening: { heard.listening.withLock { $0 = true } }) { change in
+                            heard.inOrder.withLock { $0.append(change) }
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    #expect(await eventually { heard.listening.withLock { $0 } })
+                    try await Fixtures.declare(in: stores[0])
+                    try await Fixtures.declare(in: stores[1], channel: "C2")
+                    // Notifications arrive in commit order: the other's came after our own would have.
+                    #expect(await eventually { heard.inOrder.withLock { $0 }.count >= 2 })
+                    #expect(heard.inOrder.withLock { $0 } == [.deadlines, .outbox])
+                }
+            }
+        }
+    }
+
     /// A due timer is one replica's to fire until it removes or moves it, or until its claim
     /// runs out (the holder died); then another replica fires it.
     @Test func aDueTimerIsFiredByOneReplicaAndTakenOverOnlyWhenItsClaimRunsOut() async throws {
@@ -235,4 +259,5 @@ struct ReplicaTests {
 final class Heard: Sendable {
     let listening = Mutex(false)
     let changes = Mutex<Set<StoreChange>>([])
+    let inOrder = Mutex<[StoreChange]>([])
 }
