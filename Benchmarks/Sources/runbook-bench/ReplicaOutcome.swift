@@ -9,6 +9,8 @@ struct ReplicaOutcome {
     var pings: [FakeSlack.Ping]
     var slackCalls: Int
     var declared: Duration
+    /// Percent of both cores busy during the 60 s window.
+    var cpuBusy: Double
 
     /// Later than this at Slack is counted apart: the aim for the worst ping with a kill.
     static let aimMax = 2000.0
@@ -38,8 +40,9 @@ struct ReplicaOutcome {
             \(label): \(deadlines.count) incidents due over 60 s (declared in \(BenchStatistics.format(BenchStatistics.milliseconds(declared) / 1000)) s); \
             escalation committed \(BenchStatistics.summary(commitLateness)); \
             ping at Slack \(BenchStatistics.summary(arrival)), \(overAim) over 2 s; \
-            \(duplicates) duplicates, \(lost) lost\(unfired > 0 ? ", \(unfired) never fired" : "")\
-            \(strangers > 0 ? ", \(strangers) pings for unknown incidents" : ""); \(slackCalls) Slack calls
+            \(duplicates) duplicates, \(lost) lost (no ping 30 s after the last deadline\(unfired > 0 ? "; \(unfired) of them not fired yet" : ""))\
+            \(strangers > 0 ? ", \(strangers) pings for unknown incidents" : ""); \(slackCalls) Slack calls; \
+            CPU \(String(format: "%.0f", cpuBusy))% busy over the window
             """
     }
 }
