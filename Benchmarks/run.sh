@@ -4,7 +4,8 @@
 # per decoder, default 100,000, from seed FUZZ_SEED, default today's date), escalation
 # lateness with 1,000 and 10,000 open incidents and the time to the first overdue
 # escalation after a restart (SKIP_ESCALATION=1 skips these ~3 minutes; SKIP_FUZZ=1 the fuzz
-# run's ~10), and HTTP throughput
+# run's ~10), escalations on 3 replicas sharing PostgreSQL and on SQLite, each undisturbed and
+# with a SIGKILL halfway (SKIP_REPLICAS=1 skips these ~8 minutes), and HTTP throughput
 # of signed /runbook requests against Slack's ssl_check on the same server (verified like
 # every request, answered with a fixed empty reply), at the default log level (info) and
 # at warning.
@@ -44,6 +45,11 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
 fi
 if [ "${SKIP_ESCALATION:-0}" != 1 ]; then
     "$BIN" escalation --incidents 1000,10000 | tee results/escalation.txt
+fi
+# Replicas on a throw-away PostgreSQL and on SQLite, undisturbed and with a SIGKILL halfway
+# (replicas.sh says more; SKIP_REPLICAS=1 skips its ~8 minutes).
+if [ "${SKIP_REPLICAS:-0}" != 1 ]; then
+    bash replicas.sh "$BIN" | tee results/replicas.txt
 fi
 
 SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')

@@ -1,6 +1,7 @@
 # A throw-away PostgreSQL cluster on 127.0.0.1, for CI and for trying replicas locally.
 # Source this file, then:
-#   start_postgres_cluster   # sets POSTGRES_URL (and POSTGRES_DIR, POSTGRES_PORT)
+#   start_postgres_cluster   # sets POSTGRES_URL (and POSTGRES_DIR, POSTGRES_PORT); fsync off
+#                            # unless POSTGRES_FSYNC=on
 #   stop_postgres_cluster    # stops the server and removes its directory
 # The server runs as an unprivileged user (postgres when it exists, else nobody), since
 # PostgreSQL refuses to run as root; its data lives in a temporary directory.
@@ -38,9 +39,10 @@ start_postgres_cluster() {
         --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >"$POSTGRES_DIR/initdb.log" 2>&1 \
         || { cat "$POSTGRES_DIR/initdb.log" >&2; return 1; }
     rm -f "$POSTGRES_DIR/pwfile"
-    # Durability is not what these clusters are for: fsync off keeps tests fast.
+    # Durability is not what test clusters are for: fsync off keeps tests fast. Benchmarks
+    # set POSTGRES_FSYNC=on, so commits wait for the disk as in production.
     as_postgres_user "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/server.log" -w -t 60 \
-        -o "-p $POSTGRES_PORT -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off" start >/dev/null \
+        -o "-p $POSTGRES_PORT -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=${POSTGRES_FSYNC:-off}" start >/dev/null \
         || { cat "$POSTGRES_DIR/server.log" >&2; return 1; }
     as_postgres_user "$bin/createdb" -h "$POSTGRES_DIR" -p "$POSTGRES_PORT" -U runbook runbook
     POSTGRES_URL="postgres://runbook:$password@127.0.0.1:$POSTGRES_PORT/runbook?sslmode=disable"

@@ -25,7 +25,7 @@ enum EscalationBenchmark {
         let store = TimingStore(base: try SQLiteIncidentStore(path: directory + "/incidents.sqlite", clock: SystemClock()))
         let start = SystemClock().now().adding(seconds: 5)
         let rssBefore = residentMegabytes()
-        try await declare(count: count, into: store) { index in
+        try await BenchIncidents.declare(count: count, into: store) { index in
             // Level 2 of each incident falls due at start + index·60 s / count.
             start.adding(milliseconds: Int64(index) * 60_000 / Int64(count))
         }
@@ -40,10 +40,8 @@ enum EscalationBenchmark {
         let rssRunning = residentMegabytes()
         await group.triggerGracefulShutdown()
         _ = try? await running.value
-        let lateness = store.lateness.sorted()
         print("""
-            \(count) incidents, deadlines over 60 s: fired \(store.fired); lateness p50 \(format(percentile(lateness, 0.5))) ms, \
-            p99 \(format(percentile(lateness, 0.99))) ms, max \(format(lateness.last ?? 0)) ms; \
+            \(count) incidents, deadlines over 60 s: fired \(store.fired); lateness \(BenchStatistics.summary(store.lateness)); \
             RSS \(rssBefore) MB before, \(rssLoaded) MB after declaring, \(rssRunning) MB at the end
             """)
     }
@@ -54,7 +52,7 @@ enum EscalationBenchmark {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/incidents.sqlite"
         let past = SystemClock().now().adding(seconds: -3600)
-        try await declare(count: count, into: TimingStore(base: try SQLiteIncidentStore(path: path, clock: SystemClock()))) { _ in past }
+        try await BenchIncidents.declare(count: count, into: TimingStore(base: try SQLiteIncidentStore(path: path, clock: SystemClock()))) { _ in past }
         // A fresh process's view: open the file again and start the services.
         let started = ContinuousClock.now
         let store = TimingStore(base: try SQLiteIncidentStore(path: path, clock: SystemClock()))
@@ -66,27 +64,7 @@ enum EscalationBenchmark {
         let all = ContinuousClock.now - started
         await group.triggerGracefulShutdown()
         _ = try? await running.value
-        print("restart with \(count) overdue escalations: first fired \(format(milliseconds(first))) ms after start, all \(store.fired) in \(format(milliseconds(all))) ms")
-    }
-
-    static func declare(count: Int, into store: TimingStore, due: (Int) -> Timestamp) async throws {
-        let levels = [
-            PolicySnapshot.Level(level: 1, name: "On-call", afterSeconds: 0, targets: [NotifyTarget(contactID: "a", name: "A", chat: .user(id: "U0A"))]),
-            PolicySnapshot.Level(level: 2, name: "Lead", afterSeconds: 3600, targets: [NotifyTarget(contactID: "b", name: "B", chat: .user(id: "U0B"))]),
-        ]
-        let policy = PolicySnapshot(system: "bench", runsWhile: .unresolved, levels: levels)
-        for index in 0..<count {
-            // Declared one hour before level 2 is due, with level 1 already reached.
-            let declaredAt = due(index).adding(seconds: -3600)
-            _ = try await store.declare { number in
-                var transition = IncidentMachine.declare(
-                    .init(title: "bench \(index)", severity: .sev3, channel: "C\(index % 50)", declaredBy: "U0", policy: policy),
-                    number: number, at: declaredAt
-                )
-                transition.effects = []
-                return Change(transition: transition, deliveries: [])
-            }
-        }
+        print("restart with \(count) overdue escalations: first fired \(BenchStatistics.format(BenchStatistics.milliseconds(first))) ms after start, all \(store.fired) in \(BenchStatistics.format(BenchStatistics.milliseconds(all))) ms")
     }
 
     /// The bot as `serve` builds it (local mode, no runbooks), on the instrumented store.
@@ -113,14 +91,4 @@ enum EscalationBenchmark {
         else { return 0 }
         return kilobytes / 1024
     }
-
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-
-    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
 }

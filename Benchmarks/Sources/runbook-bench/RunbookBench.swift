@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStorage
 
 @main
 struct RunbookBench {
@@ -20,10 +21,56 @@ struct RunbookBench {
                 exit(2)
             }
             try await ServerBenchmark.run(configDirectory: config, port: port, secret: secret)
+        case "replicas":
+            do {
+                try await replicaBenchmark(arguments).run()
+            } catch {
+                print("error: \(error)")
+                exit(1)
+            }
+        case "replica":
+            // Started by `replicas`, one process per replica; not for use by hand.
+            guard let port = value(after: "--port", in: arguments).flatMap(Int.init),
+                  let slackURL = value(after: "--slack-url", in: arguments),
+                  let dataDirectory = value(after: "--data-dir", in: arguments)
+            else {
+                print("replica needs --port, --slack-url and --data-dir")
+                exit(2)
+            }
+            try await ReplicaCommand.run(
+                port: port, slackURL: slackURL, dataDirectory: dataDirectory, databasePath: value(after: "--database-path", in: arguments)
+            )
         default:
-            print("usage: runbook-bench lookup [--config DIR] | escalation [--incidents 1000,10000] | profile-reply [--config DIR] | serve [--config DIR] [--port N]")
+            print("""
+                usage: runbook-bench lookup [--config DIR] | escalation [--incidents 1000,10000] | profile-reply [--config DIR] \
+                | serve [--config DIR] [--port N] \
+                | replicas (--database-url URL [--replicas 3] | --sqlite) [--incidents 10000] [--channels 200] [--kill] [--lead SECONDS] [--logs DIR]
+                """)
             exit(2)
         }
+    }
+
+    /// `replicas`: on PostgreSQL (`--database-url`, a server the benchmark may create and
+    /// drop databases on) or on SQLite (`--sqlite`, one process).
+    static func replicaBenchmark(_ arguments: ArraySlice<String>) throws -> ReplicaBenchmark {
+        let engine: ReplicaBenchmark.Engine
+        if arguments.contains("--sqlite") {
+            engine = .sqlite
+        } else if let url = value(after: "--database-url", in: arguments) {
+            engine = .postgres(try DatabaseURL(parsing: url))
+        } else {
+            print("replicas needs --database-url URL or --sqlite")
+            exit(2)
+        }
+        var benchmark = ReplicaBenchmark(engine: engine, logDirectory: value(after: "--logs", in: arguments) ?? "results")
+        if let count = value(after: "--incidents", in: arguments).flatMap(Int.init) { benchmark.incidents = count }
+        if let count = value(after: "--channels", in: arguments).flatMap(Int.init) { benchmark.channels = count }
+        if let seconds = value(after: "--lead", in: arguments).flatMap(Int.init) { benchmark.lead = .seconds(seconds) }
+        // SQLite allows one writing process: one replica, whatever is asked.
+        if case .postgres = engine, let count = value(after: "--replicas", in: arguments).flatMap(Int.init) { benchmark.replicas = count }
+        if case .sqlite = engine { benchmark.replicas = 1 }
+        benchmark.kill = arguments.contains("--kill")
+        return benchmark
     }
 
     static func value(after flag: String, in arguments: ArraySlice<String>) -> String? {
