@@ -15,18 +15,19 @@ extension PostgresIncidentStore {
             try await connection.listen(on: Self.notifyChannel) { notifications in
                 await listening()
                 for try await notification in notifications {
-                    // `<change> <replica>`: this replica's own commits are skipped. A payload
-                    // this binary does not know still means something changed.
-                    let parts = notification.payload.split(separator: " ", maxSplits: 1)
-                    if parts.count == 2, parts[1] == replica { continue }
-                    if let kind = parts.first, let change = StoreChange(rawValue: String(kind)) {
-                        await heard(change)
-                    } else {
-                        await heard(.deadlines)
-                        await heard(.outbox)
-                    }
+                    for change in Self.changes(in: notification.payload, heardBy: replica) { await heard(change) }
                 }
             }
         }
+    }
+
+    /// What a notification's payload, `<change> <replica>`, tells `replica`: nothing for its
+    /// own commits; the change named; both kinds for a payload this binary does not know,
+    /// which still means something changed.
+    static func changes(in payload: String, heardBy replica: String) -> [StoreChange] {
+        let parts = payload.split(separator: " ", maxSplits: 1)
+        if parts.count == 2, parts[1] == replica { return [] }
+        if let kind = parts.first, let change = StoreChange(rawValue: String(kind)) { return [change] }
+        return [.deadlines, .outbox]
     }
 }
