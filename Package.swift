@@ -165,7 +165,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         // Runs the built `runbook-bot` binary, as a user would.
-        .testTarget(name: "CLITests", dependencies: ["runbook-bot", "TestSupport", "Storage", "Incidents"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["runbook-bot", "TestSupport", "Storage", "Incidents", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         .testTarget(
             name: "BotServerTests",
             dependencies: [

@@ -22,9 +22,6 @@ extension IncidentDesk {
 
     /// The incident's record, with its runs, as a postmortem.
     public func postmortem(of incident: Incident) async throws -> Postmortem {
-        Postmortem(
-            incident: incident, timeline: try await store.timeline(incident.id), deliveries: try await store.deliveries(incident.id),
-            runs: try await runs?.runs(incidentID: incident.id) ?? [], runbook: library.runbook(incident.policy.system)
-        )
+        try await Postmortem.record(of: incident, store: store, runs: runs, library: library)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import BotServer
 import Foundation
 import Incidents
-import BotServer
 import RunbookModel
 
 /// `runbook-bot oncall export|preview`: a rotation's shifts from `oncall.yaml` and the
@@ -56,14 +56,14 @@ struct OnCallCLICommand: AsyncParsableCommand {
             let day = from.flatMap(CalendarDate.init(parsing:)) ?? ConfigLoading.today
             let start = OnCallCalendar.startOfDay(day, in: rotation.timeZone)
             var roster = OnCallRoster(library: library)
-            let source = databaseURL == nil ? dataDirectory ?? BotConfiguration.Defaults.dataDirectory : "the database"
-            if let recorded = try await StoredRecord.read(dataDirectory: dataDirectory ?? BotConfiguration.Defaults.dataDirectory, databaseURL: databaseURL, {
+            let directory = dataDirectory ?? BotConfiguration.Defaults.dataDirectory
+            if let recorded = try await StoredRecord.read(dataDirectory: directory, databaseURL: databaseURL, {
                 try await $0.overrides(endingAfter: Timestamp(start))
             }) {
                 roster.overrides = recorded
                 // Beside the output, not in it: stdout stays a calendar or a table.
                 let own = recorded.filter { $0.rotationID == rotation.id }.count
-                printError("\(own) override(s) recorded from chat for \(rotation.id) included, from \(source)")
+                printError("\(own) override(s) recorded from chat for \(rotation.id) included, from \(databaseURL == nil ? directory : "the database")")
             }
             return (rotation, roster, start)
         }

@@ -26,10 +26,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         let (library, settings) = try ConfigLoading.loadWithSettingsOrExit(config, quietWarnings: true)
         let found = try await StoredRecord.read(dataDirectory: dataDirectory, databaseURL: databaseURL) { store -> Postmortem? in
             guard let found = try await store.incident(id) else { return nil }
-            return Postmortem(
-                incident: found, timeline: try await store.timeline(id), deliveries: try await store.deliveries(id),
-                runs: try await store.runs(incidentID: id), runbook: library.runbook(found.policy.system)
-            )
+            return try await Postmortem.record(of: found, store: store, runs: store, library: library)
         }
         guard let found else { throw RecordUnavailable("no incident database in \(dataDirectory)") }
         guard let postmortem = found else { throw RecordUnavailable("there is no incident \(id)") }

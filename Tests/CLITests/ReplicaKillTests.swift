@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import TestSupport
 import Testing
 
@@ -11,7 +12,7 @@ struct ReplicaKillTests {
     static let secret = ["SLACK_SIGNING_SECRET": "restart-secret"]
 
     @Test func aReplicaKilledMidSendIsTakenOverAndTheRecordIsReadFromTheDatabase() async throws {
-        try await withTestDatabase { url, _ in
+        try await withTestDatabase { url, database in
             let directory = try CLITests.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let config = directory + "/config"
@@ -23,23 +24,27 @@ struct ReplicaKillTests {
             func pings(_ level: Int, outcome: String = "ok") -> [FakeSlackAndPagerDuty.Call] {
                 fake.all.filter { $0.json["fake_outcome"] == outcome && $0.json["text"]?.contains("escalated to *level \(level)") == true }
             }
-            func send(_ text: String, port: Int) async throws -> CLITests.Run {
-                var reply = try CLITests.run(["send", text, "--url", "http://127.0.0.1:\(port)/slack/commands"], environment: Self.secret)
-                for _ in 0..<100 where reply.status != 0 {
-                    try await Task.sleep(for: .milliseconds(100))
-                    reply = try CLITests.run(["send", text, "--url", "http://127.0.0.1:\(port)/slack/commands"], environment: Self.secret)
-                }
-                return reply
+            func send(_ text: String, port: Int) throws -> CLITests.Run {
+                try CLITests.run(["send", text, "--url", "http://127.0.0.1:\(port)/slack/commands"], environment: Self.secret)
+            }
+            /// The replica answers a lookup: it is up (a lookup changes nothing, so asking again is harmless).
+            func answers(port: Int) async -> Bool {
+                await eventually(timeout: .seconds(20)) { (try? send("/runbook timeout", port: port))?.status == 0 }
             }
 
             let (portA, portB) = (try CLITests.freePort(), try CLITests.freePort())
             let first = try RestartTests.Server(config: config, data: directory + "/a", port: portA, fake: fake, databaseURL: url.text)
             defer { first.kill9() }
-            let declared = try await send("/incident declare lambda timeout", port: portA)
+            #expect(await answers(port: portA))
+            let declared = try send("/incident declare lambda timeout", port: portA)
             #expect(declared.output.contains("INC-1 declared"), "\(declared.output) \(declared.errors)")
             #expect(await eventually { pings(1).count == 1 })
-            // Let the first replica record Slack's answer to level 1, then hold the next call.
-            try await Task.sleep(for: .milliseconds(300))
+            // Once the first replica has recorded Slack's answer to level 1, hold the next call.
+            #expect(await eventually {
+                let pending = try? await database.query("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                    .decode(Int.self).reduce(into: [Int]()) { $0.append($1) }
+                return pending == [0]
+            })
             fake.enqueue([.noAnswer])
             #expect(await eventually(timeout: .seconds(20)) { pings(2, outcome: "no answer").count == 1 })
             let handedOver = try #require(pings(2, outcome: "no answer").first).at
@@ -47,7 +52,7 @@ struct ReplicaKillTests {
             // A second replica comes up; the first dies holding the level-2 ping.
             let second = try RestartTests.Server(config: config, data: directory + "/b", port: portB, fake: fake, databaseURL: url.text)
             defer { second.kill9() }
-            #expect(try await send("/runbook timeout", port: portB).status == 0)
+            #expect(await answers(port: portB))
             first.kill9()
 
             #expect(await eventually(timeout: .seconds(30)) { pings(2).count == 1 && pings(3).count == 1 })

@@ -16,11 +16,6 @@ struct ChatAnnouncements: DurableTimerHandler {
         case userGroup(group: String, users: [String])
     }
 
-    /// The store keeps no timers, so nothing can be kept to be tried again.
-    struct NotKept: Error, CustomStringConvertible {
-        var description: String { "this store keeps no timers" }
-    }
-
     static let timerKind = "chat-announcement"
     var kind: String { Self.timerKind }
 

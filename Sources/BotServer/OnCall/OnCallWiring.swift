@@ -44,15 +44,17 @@ struct OnCallWiring {
             library: configuration.library, settings: configuration.settings, clock: clock, source: source,
             store: store as? any OnCallStore, groups: groups,
             announce: { channel, text in
-                let post = ChatAnnouncements.Announcement.post(channel: "\(channel)", text: SlackMarkup.render(text))
-                do {
-                    guard let announcements else { throw ChatAnnouncements.NotKept() }
-                    try await announcements.send(post, key: "oncall:\(UUID().uuidString)", at: clock.now())
-                } catch {
-                    // Said once, straight away, when it cannot be kept to be tried again.
-                    logger.warning("announcement not kept; posting once", metadata: ["channel": "\(channel)", "error": "\(error)"])
-                    _ = await transport.post(SlackPost(method: .postMessage, channel: "\(channel)", text: SlackMarkup.render(text)))
+                let rendered = SlackMarkup.render(text)
+                if let announcements {
+                    do {
+                        try await announcements.send(.post(channel: "\(channel)", text: rendered), key: "oncall:\(UUID().uuidString)", at: clock.now())
+                        return
+                    } catch {
+                        logger.warning("announcement not kept; posting once", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                    }
                 }
+                // Said once, straight away, when it cannot be kept to be tried again.
+                _ = await transport.post(SlackPost(method: .postMessage, channel: "\(channel)", text: rendered))
             }
         )
     }

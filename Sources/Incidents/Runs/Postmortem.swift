@@ -33,6 +33,15 @@ public struct Postmortem: Sendable {
         }
     }
 
+    /// The incident's record as stored, with its runs, and the runbook its chain came from:
+    /// what the thread's summary and `runbook-bot postmortem` both render.
+    public static func record(of incident: Incident, store: any IncidentStore, runs: (any RunStore)?, library: RunbookLibrary) async throws -> Postmortem {
+        Postmortem(
+            incident: incident, timeline: try await store.timeline(incident.id), deliveries: try await store.deliveries(incident.id),
+            runs: try await runs?.runs(incidentID: incident.id) ?? [], runbook: library.runbook(incident.policy.system)
+        )
+    }
+
     public func card(times: TimeFormatter, now: Timestamp) -> Card {
         var sections = [summary(times: times, now: now)]
         sections.append(Card.Section("Timeline", timeline.map { .bullet("\(times.format($0.at)) · \(actor: $0.actor) · \($0.text)") }))

@@ -24,9 +24,9 @@ public enum RunCommand: Equatable, Sendable {
     public init?(text: String) {
         // Most texts are lookups: the first word decides before the rest is split.
         let first = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" }.prefix { $0 != " " && $0 != "\t" && $0 != "\n" }
-        guard first.count <= 6, Self.verbs.contains(first.lowercased()) else { return nil }
+        let verb = first.count <= 6 ? first.lowercased() : ""
+        guard Self.verbs.contains(verb) else { return nil }
         var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-        guard let verb = words.first?.lowercased(), Self.verbs.contains(verb) else { return nil }
         words.removeFirst()
         switch verb {
         case "run":
