@@ -35,14 +35,19 @@ public struct OutboxMessage: Hashable, Sendable {
     public var delivery: Delivery
     public var attempts: Int
     public var createdAt: Timestamp
+    /// The incident as it was when the message was handed out, for a store that reads it
+    /// with the message (saving the sender a round trip to the database); nil when the
+    /// sender reads it itself.
+    public var incident: Incident?
 
-    public init(id: Int64, incidentID: String, queue: String, delivery: Delivery, attempts: Int, createdAt: Timestamp) {
+    public init(id: Int64, incidentID: String, queue: String, delivery: Delivery, attempts: Int, createdAt: Timestamp, incident: Incident? = nil) {
         self.id = id
         self.incidentID = incidentID
         self.queue = queue
         self.delivery = delivery
         self.attempts = attempts
         self.createdAt = createdAt
+        self.incident = incident
     }
 }
 
@@ -201,13 +206,20 @@ public enum OutboxClaim {
 }
 
 extension IncidentStore {
-    /// One process on its own database: the due ids, then `update` for each.
+    /// One process on its own database: the due ids, then `update` for each. One that fails
+    /// holds back only itself; the first failure is thrown once the others are done.
     public func updateDue(
         at now: Timestamp, _ change: @Sendable (Incident) throws -> Change?, committed: (String, UpdateResult) async -> Void
     ) async throws {
+        var firstFailure: (any Error)?
         for id in try await dueIncidents(at: now) {
-            await committed(id, try await update(id, change))
+            do {
+                await committed(id, try await update(id, change))
+            } catch where !(error is CancellationError) {
+                firstFailure = firstFailure ?? error
+            }
         }
+        if let firstFailure { throw firstFailure }
     }
 
     /// When the next pending delivery may be tried.

@@ -1,9 +1,11 @@
 /// What changed in a store that other processes write to as well.
-public enum StoreChange: String, Sendable {
-    /// An incident's next deadline may have moved.
+public enum StoreChange: String, Sendable, CaseIterable {
+    /// An incident's next deadline, or a durable timer, may have moved.
     case deadlines
-    /// The outbox has new messages, or a queue's head was released.
+    /// The incident outbox has new messages, or a queue's head was released.
     case outbox
+    /// The run outbox has new messages, or a queue's head was released.
+    case runs
 }
 
 /// A store several replicas share. Each replica hears the others' changes, so none of them

@@ -14,33 +14,71 @@ struct ClaimedQueue {
     let readable: String
     let replica: String
     let logger: Logger
+    /// Expressions after `columns` in a claim's rows, each starting with a comma.
+    var claimExtras = ""
 
-    /// Claims each queue's head that may be tried at `now`, in the caller's transaction.
-    /// The claim's conditions are on the row itself, so a replica that waited for another's
-    /// claim to commit sees it and takes nothing. This replica's own claims are handed out
-    /// again: its sender asks only when none is in flight.
+    /// What a claim hands back: `columns`, and whatever else the sender needs with them.
+    var claimedColumns: String { columns + claimExtras }
+
+    /// `head`: each queue's first pending row, by a loose index scan: one descent of the
+    /// `(queue, id)` index per queue with pending rows, however long the queues are. Heads
+    /// are joined back on queue and id, so each is again one descent.
+    ///
+    /// Every delivery moves a row out of that index and leaves a dead entry behind until a
+    /// vacuum. An index scan marks such entries as it meets them, so later scans step over
+    /// them for free; a bitmap scan visits each one's row every time. Under a burst, with
+    /// statistics that lag a fast-changing table, the planner picks bitmap scans, and
+    /// finding the heads came to take most of the database's time (10 ms and more a claim,
+    /// growing with every delivery). So the queries that find heads run with bitmap scans
+    /// off (`avoidingBitmapScans`), in a transaction of their own.
+    private var heads: String {
+        """
+        RECURSIVE head AS (
+          (SELECT queue, id, retry_set_at FROM \(table) WHERE status = 'pending' AND \(readable) ORDER BY queue, id LIMIT 1)
+          UNION ALL
+          SELECT next.queue, next.id, next.retry_set_at FROM head, LATERAL (
+            SELECT queue, id, retry_set_at FROM \(table)
+            WHERE status = 'pending' AND \(readable) AND queue > head.queue ORDER BY queue, id LIMIT 1
+          ) AS next
+        )
+        """
+    }
+
+    /// Turns bitmap scans off until the caller's transaction ends (see `heads`).
+    func avoidingBitmapScans(on connection: PostgresConnection) async throws {
+        try await connection.query("SET LOCAL enable_bitmapscan = off", logger: logger)
+    }
+
+    /// Claims each queue's head that may be tried at `now`, in the caller's transaction. The claim's
+    /// conditions are on the row itself, so a replica that waited for another's claim to
+    /// commit sees it and takes nothing. This replica's own claims are handed out again: its
+    /// sender asks only when none is in flight. A head whose retry time was set after `now`
+    /// (the clock stepped back) has its wait restarted from now instead of being claimed.
     func claimHeads(at now: Timestamp, on connection: PostgresConnection) async throws -> PostgresRowSequence {
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            UPDATE \(table) SET next_attempt_at = $1 + retry_delay_ms, retry_set_at = $1
-            WHERE status = 'pending' AND retry_set_at > $1
-            """, binds: try PostgresIncidentStore.binds(now.milliseconds)), logger: logger)
+        try await avoidingBitmapScans(on: connection)
         return try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH \(heads), stepped_back AS (
+              UPDATE \(table) SET next_attempt_at = $3 + retry_delay_ms, retry_set_at = $3
+              FROM head WHERE \(table).queue = head.queue AND \(table).id = head.id AND head.retry_set_at > $3 AND \(table).status = 'pending'
+            )
             UPDATE \(table) SET claimed_until = $1, claim_token = $2
-            FROM (SELECT DISTINCT ON (queue) id FROM \(table) WHERE status = 'pending' AND \(readable) ORDER BY queue, id) AS head
-            WHERE \(table).id = head.id AND \(table).status = 'pending' AND \(table).next_attempt_at <= $3
+            FROM head
+            WHERE \(table).queue = head.queue AND \(table).id = head.id AND COALESCE(head.retry_set_at, 0) <= $3
+              AND \(table).status = 'pending' AND \(table).next_attempt_at <= $3
               AND (\(table).claimed_until IS NULL OR \(table).claimed_until <= $3 OR \(table).claim_token = $2)
-            RETURNING \(columns)
+            RETURNING \(claimedColumns)
             """, binds: try PostgresIncidentStore.binds(now.adding(OutboxClaim.window).milliseconds, replica, now.milliseconds)), logger: logger)
     }
 
     /// When the next head may be tried, leaving out `queues`; a head another replica holds
-    /// is tried when its claim runs out.
+    /// is tried when its claim runs out. In the caller's transaction.
     func nextAttempt(excluding queues: Set<String>, on connection: PostgresConnection) async throws -> Timestamp? {
-        try await connection.query(PostgresQuery(unsafeSQL: """
+        try await avoidingBitmapScans(on: connection)
+        return try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH \(heads)
             SELECT MIN(CASE WHEN \(table).claim_token = $1 THEN \(table).next_attempt_at
                             ELSE GREATEST(\(table).next_attempt_at, COALESCE(\(table).claimed_until, 0)) END)
-            FROM \(table)
-            JOIN (SELECT MIN(id) AS id FROM \(table) WHERE status = 'pending' AND \(readable) GROUP BY queue) AS head ON head.id = \(table).id
+            FROM \(table) JOIN head ON head.queue = \(table).queue AND head.id = \(table).id
             WHERE NOT (\(table).queue = ANY($2))
             """, binds: try PostgresIncidentStore.binds(replica, Array(queues))), logger: logger)
             .decode(Int64?.self).first(where: { _ in true })?.map(Timestamp.init(milliseconds:))
@@ -73,7 +111,11 @@ struct ClaimedQueue {
 
 extension PostgresIncidentStore {
     var incidentOutbox: ClaimedQueue {
-        ClaimedQueue(table: "outbox", columns: Self.outboxColumns, readable: "damaged IS NULL", replica: replica, logger: logger)
+        // A claimed message comes with its incident's record, which the sender renders it from.
+        ClaimedQueue(
+            table: "outbox", columns: Self.outboxColumns, readable: "damaged IS NULL", replica: replica, logger: logger,
+            claimExtras: ", (SELECT body FROM incident WHERE incident.number = outbox.incident_number AND incident.damaged IS NULL)"
+        )
     }
 
     var runOutbox: ClaimedQueue {

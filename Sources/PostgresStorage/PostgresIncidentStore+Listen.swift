@@ -21,13 +21,14 @@ extension PostgresIncidentStore {
         }
     }
 
-    /// What a notification's payload, `<change> <replica>`, tells `replica`: nothing for its
-    /// own commits; the change named; both kinds for a payload this binary does not know,
-    /// which still means something changed.
+    /// What a notification's payload, `<change>[,<change>…] <replica>`, tells `replica`:
+    /// nothing for its own commits; the changes named; every kind for a payload this binary
+    /// does not know, which still means something changed.
     static func changes(in payload: String, heardBy replica: String) -> [StoreChange] {
         let parts = payload.split(separator: " ", maxSplits: 1)
         if parts.count == 2, parts[1] == replica { return [] }
-        if let kind = parts.first, let change = StoreChange(rawValue: String(kind)) { return [change] }
-        return [.deadlines, .outbox]
+        let named = parts.first.map { $0.split(separator: ",").map { StoreChange(rawValue: String($0)) } } ?? []
+        guard !named.isEmpty, !named.contains(nil) else { return StoreChange.allCases }
+        return named.compactMap { $0 }
     }
 }

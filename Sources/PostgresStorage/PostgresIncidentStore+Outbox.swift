@@ -11,10 +11,22 @@ extension PostgresIncidentStore {
     static let outboxColumns = "outbox.id, outbox.incident_number, outbox.queue, outbox.body, outbox.status, outbox.attempts, outbox.last_error, outbox.created_at"
 
     public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
-        let rows = try await transaction { connection in
-            try await Self.outboxRows(try await incidentOutbox.claimHeads(at: now, on: connection)).sorted { $0.id < $1.id }
+        let claimed = try await transaction { connection in
+            try await incidentOutbox.claimHeads(at: now, on: connection)
+                .decode((Int64, Int, String, String, String, Int, String?, Int64, String?).self)
+                .reduce(into: [(row: OutboxRow, incidentBody: String?)]()) {
+                    $0.append((OutboxRow(id: $1.0, incidentNumber: $1.1, queue: $1.2, body: $1.3, status: $1.4, attempts: $1.5, lastError: $1.6, createdAt: $1.7), $1.8))
+                }
+                .sorted { $0.row.id < $1.row.id }
         }
-        return try await decoded(rows) { try $0.message() }
+        // An incident that cannot be read here is left for the sender to read, which sets
+        // it aside as damaged.
+        let incidents = Dictionary(claimed.compactMap { entry in entry.incidentBody.flatMap { try? StoredIncident.decode($0) }.map { (entry.row.id, $0) } }) { first, _ in first }
+        return try await decoded(claimed.map(\.row)) { row in
+            var message = try row.message()
+            message.incident = incidents[row.id]
+            return message
+        }
     }
 
     public func outboxQueues() async throws -> [OutboxQueueState] {
@@ -28,21 +40,31 @@ extension PostgresIncidentStore {
     }
 
     public func nextDeliveryAttempt(excluding queues: Set<String>) async throws -> Timestamp? {
-        try await read { connection in try await incidentOutbox.nextAttempt(excluding: queues, on: connection) }
+        try await transaction { connection in try await incidentOutbox.nextAttempt(excluding: queues, on: connection) }
     }
 
+    /// Marks the row delivered, whoever sent it (recorded even if the claim had run out).
+    /// The other replicas are not woken: this replica's sender claims the queue's next head
+    /// itself as soon as its batch is done, and were it to die first, the others' wait for
+    /// this head's claim (`OutboxClaim.window`) ends and they take the queue over.
     public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
+        guard let threadTS, message.delivery.effect == .postCard, message.delivery.destination == .incidentChannel else {
+            // One statement, so one round trip: most deliveries are pings and updates.
+            try await read { connection in
+                try await connection.query("""
+                    UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL
+                    WHERE id = \(message.id) AND status = 'pending'
+                    """, logger: logger)
+            }
+            return
+        }
+        // The posted card's timestamp is the incident's thread: saved with the delivery.
         try await transaction { connection in
-            // Whoever sent it, it was delivered: recorded even if the claim had run out.
             guard let row = try await pendingRow(message, ownClaimOnly: false, on: connection) else { return }
             try await connection.query(
                 "UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL WHERE id = \(row.id)",
                 logger: logger
             )
-            try await notify(.outbox, on: connection)
-            // The posted card's timestamp is the incident's thread: saved with the delivery.
-            let delivery = try row.delivery()
-            guard let threadTS, delivery.effect == .postCard, delivery.destination == .incidentChannel else { return }
             let incidents = try await connection.query(
                 "SELECT body FROM incident WHERE number = \(row.incidentNumber) AND damaged IS NULL FOR UPDATE", logger: logger
             ).decode(String.self)

@@ -22,13 +22,13 @@ extension PostgresIncidentStore {
                     setAside = true
                 }
             }
-            if setAside { try await notify(.outbox, on: connection) }
+            if setAside { try await notify(.runs, on: connection) }
             return messages
         }
     }
 
     public func nextRunDeliveryAttempt() async throws -> Timestamp? {
-        try await read { connection in try await runOutbox.nextAttempt(excluding: [], on: connection) }
+        try await transaction { connection in try await runOutbox.nextAttempt(excluding: [], on: connection) }
     }
 
     public func runOutboxQueues() async throws -> [OutboxQueueState] {
@@ -48,7 +48,7 @@ extension PostgresIncidentStore {
                 "UPDATE run_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = \(at.milliseconds), claimed_until = NULL WHERE id = \(message.id)",
                 logger: logger
             )
-            try await notify(.outbox, on: connection)
+            try await notify(.runs, on: connection)
             // The checklist's id is saved with its delivery, so later updates can never miss it.
             guard message.delivery == .postChecklist, let messageTS, let number = ProcedureRun.number(from: message.runID) else { return }
             let rows = try await connection.query(
@@ -66,7 +66,7 @@ extension PostgresIncidentStore {
         try await transaction { connection in
             guard try await pendingRunRow(message, ownClaimOnly: true, on: connection) != nil else { return }
             try await runOutbox.setRetry(message.id, at: retryAt, now: now, error: error, on: connection)
-            try await notify(.outbox, on: connection)
+            try await notify(.runs, on: connection)
         }
     }
 
@@ -83,7 +83,7 @@ extension PostgresIncidentStore {
             let text = "\(message.runID): could not deliver a message to \(message.queue): \(error)"
             try await insertRunLine(TimelineEntry(at: at, actor: IncidentMachine.bot, kind: .deliveryFailed, text: text),
                                     runNumber: row.runNumber, incidentNumber: incidentNumber, on: connection)
-            try await notify(.outbox, on: connection)
+            try await notify(.runs, on: connection)
         }
     }
 

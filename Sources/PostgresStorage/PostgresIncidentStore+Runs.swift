@@ -73,7 +73,7 @@ extension PostgresIncidentStore: RunStore {
                         \(created.milliseconds), \(created.milliseconds))
                 """, logger: logger)
         }
-        if !change.deliveries.isEmpty { try await notify(.outbox, on: connection) }
+        if !change.deliveries.isEmpty { try await notify(.runs, on: connection) }
     }
 
     /// A run's line, and the same line in its incident's timeline for an incident run.

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Storage
+import Synchronization
 
 /// The incident store on PostgreSQL, for any number of replicas sharing one database.
 /// Every change is one transaction, as on SQLite; what SQLite gets from having one writer,
@@ -81,7 +82,9 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                 INSERT INTO incident (number, id, channel, state, declared_at, resolved_at, next_deadline, body)
                 VALUES (\(row.number), \(row.id), \(row.channel), \(row.state), \(row.declaredAt), \(row.resolvedAt), \(row.nextDeadline), \(row.body))
                 """, logger: logger)
-            try await append(change, to: incident, at: incident.declaredAt, on: connection)
+            var writes = ChangeWrites()
+            try writes.add(change, created: incident.declaredAt, rewritesRow: false)
+            try await write(writes, on: connection)
             return incident
         }
     }
@@ -93,38 +96,80 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                 "SELECT number, body, damaged FROM incident WHERE id = \(id) FOR UPDATE", logger: logger
             ).decode((Int, String, String?).self)
             guard let (number, body, damaged) = try await rows.first(where: { _ in true }) else { return .notFound }
-            return try await apply(change, number: number, body: body, damaged: damaged, now: now, on: connection)
+            var writes = ChangeWrites()
+            let result = try decide(change, number: number, body: body, damaged: damaged, now: now, into: &writes)
+            try await write(writes, on: connection)
+            return result
         }
         if case .damaged(let reason) = outcome { logQuarantined(id, reason: reason) }
         return outcome
     }
 
-    /// Each due incident in a transaction of its own, locked with `SKIP LOCKED`: an incident
-    /// another replica is firing (or a user is changing) is passed over here, and met again
-    /// on the next pass if it is still due.
+    /// Due incidents in transactions of up to `dueBatch`, locked with `SKIP LOCKED`: an
+    /// incident another replica is firing (or a user is changing) is passed over here, and
+    /// met again on the next pass if it is still due. Replicas behind a burst of deadlines
+    /// share it out batch by batch. A batch that fails is tried again one incident at a
+    /// time, so one incident's fault holds back only that incident.
     public func updateDue(
         at now: Timestamp, _ change: @Sendable (Incident) throws -> Change?, committed: (String, UpdateResult) async -> Void
     ) async throws {
         var seen: [Int] = []
+        var batchSize = Self.dueBatch
+        var firstFailure: (any Error)?
+        // The incident being decided, so a failure one at a time knows whose it was.
+        let deciding = Mutex<(number: Int, id: String)?>(nil)
         while true {
-            let seenSoFar = seen
-            let next = try await transaction { connection -> (number: Int, id: String, result: UpdateResult)? in
-                let rows = try await connection.query("""
-                    SELECT number, id, body FROM incident
-                    WHERE state <> 'resolved' AND damaged IS NULL AND next_deadline <= \(now.milliseconds)
-                      AND NOT (number = ANY(\(seenSoFar)))
-                    ORDER BY next_deadline, number LIMIT 1
-                    FOR UPDATE SKIP LOCKED
-                    """, logger: logger).decode((Int, String, String).self)
-                guard let (number, id, body) = try await rows.first(where: { _ in true }) else { return nil }
-                return (number, id, try await apply(change, number: number, body: body, damaged: nil, now: now, on: connection))
+            let seenSoFar = seen, limit = batchSize
+            let fired: [(number: Int, id: String, result: UpdateResult)]
+            do {
+                fired = try await transaction { connection in
+                    let rows = try await connection.query("""
+                        SELECT number, id, body FROM incident
+                        WHERE state <> 'resolved' AND damaged IS NULL AND next_deadline <= \(now.milliseconds)
+                          AND NOT (number = ANY(\(seenSoFar)))
+                        ORDER BY next_deadline, number LIMIT \(limit)
+                        FOR UPDATE SKIP LOCKED
+                        """, logger: logger).decode((Int, String, String).self)
+                    var writes = ChangeWrites()
+                    var fired: [(number: Int, id: String, result: UpdateResult)] = []
+                    for try await (number, id, body) in rows {
+                        deciding.withLock { $0 = (number, id) }
+                        fired.append((number, id, try decide(change, number: number, body: body, damaged: nil, now: now, into: &writes)))
+                    }
+                    try await write(writes, on: connection)
+                    return fired
+                }
+            } catch where !(error is CancellationError) {
+                if batchSize > 1 {
+                    logger.warning("store: a batch of due incidents failed; firing them one at a time", metadata: ["error": "\(error)"])
+                    batchSize = 1
+                } else if let (number, id) = deciding.withLock({ $0 }) {
+                    logger.error("store: a due incident could not be fired; the others go on", metadata: ["incident": "\(id)", "error": "\(error)"])
+                    seen.append(number)
+                    firstFailure = firstFailure ?? error
+                } else {
+                    throw error  // the store itself failed
+                }
+                deciding.withLock { $0 = nil }
+                continue
             }
-            guard let next else { return }
-            seen.append(next.number)
-            if case .damaged(let reason) = next.result { logQuarantined(next.id, reason: reason) }
-            await committed(next.id, next.result)
+            deciding.withLock { $0 = nil }
+            seen += fired.map(\.number)
+            for (_, id, result) in fired {
+                if case .damaged(let reason) = result { logQuarantined(id, reason: reason) }
+                await committed(id, result)
+            }
+            // Fewer than asked for: nothing else was due and free when the batch was taken.
+            if fired.count < limit { break }
         }
+        // The caller waits before trying again, rather than meeting the same fault at once.
+        if let firstFailure { throw firstFailure }
     }
+
+    /// How many due incidents one transaction fires at most: enough to catch up after a
+    /// burst in few round trips, few enough that the replicas share a burst between them
+    /// and that the first ping of a batch does not wait long for the last.
+    static let dueBatch = 16
 
     /// The numbered things, each with a counter row and the table it numbers.
     enum Counter: String {
@@ -150,11 +195,12 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
         return number
     }
 
-    /// Decodes the locked row, lets `change` decide and saves the result, in the caller's transaction.
-    private func apply(
+    /// Decodes the locked row and lets `change` decide; what it decides joins `writes`, which
+    /// the caller writes in the same transaction.
+    private func decide(
         _ change: @Sendable (Incident) throws -> Change?, number: Int, body: String, damaged: String?, now: Timestamp,
-        on connection: PostgresConnection
-    ) async throws -> UpdateResult {
+        into writes: inout ChangeWrites
+    ) throws -> UpdateResult {
         if let damaged { return .damaged(reason: damaged) }
         let stored: Incident
         do {
@@ -162,63 +208,16 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
         } catch {
             // Set aside in this same transaction, so the scheduler does not meet it again.
             let reason = SQLiteIncidentStore.reason(error)
-            try await quarantineIncident(number: number, reason: reason, on: connection)
+            writes.quarantined.append((number, reason))
             return .damaged(reason: reason)
         }
         guard let result = try change(stored) else { return .unchanged }
         let incident = result.transition.incident
         guard incident.number == number else { throw StorageError.numberMismatch(expected: number, got: incident.number) }
-        try await save(incident, on: connection)
         // Deliveries are stamped with the transition's time; a transition without timeline
         // lines has none, so the clock stands in.
-        let created = result.transition.timeline.map(\.at).max() ?? now
-        try await append(result, to: incident, at: created, on: connection)
+        try writes.add(result, created: result.transition.timeline.map(\.at).max() ?? now)
         return .saved(result)
-    }
-
-    /// Rewrites the incident's row; every column is derived from the incident.
-    func save(_ incident: Incident, on connection: PostgresConnection) async throws {
-        let row = try StoredIncident(incident)
-        try await connection.query("""
-            UPDATE incident SET channel = \(row.channel), state = \(row.state), declared_at = \(row.declaredAt),
-              resolved_at = \(row.resolvedAt), next_deadline = \(row.nextDeadline), body = \(row.body)
-            WHERE number = \(row.number)
-            """, logger: logger)
-    }
-
-    /// Appends a change's timeline lines, queues its deliveries as pending, and tells the other
-    /// replicas (the notification leaves at commit, and not at all on rollback).
-    func append(_ change: Change, to incident: Incident, at created: Timestamp, on connection: PostgresConnection) async throws {
-        for entry in change.transition.timeline {
-            try await insertTimeline(entry, incidentNumber: incident.number, on: connection)
-        }
-        for delivery in change.deliveries {
-            try await insertOutbox(delivery, for: incident, at: created, on: connection)
-        }
-        try await notify(.deadlines, on: connection)
-        if !change.deliveries.isEmpty { try await notify(.outbox, on: connection) }
-    }
-
-    func insertTimeline(_ entry: TimelineEntry, incidentNumber: Int, on connection: PostgresConnection) async throws {
-        try await connection.query("""
-            INSERT INTO timeline (incident_number, at, actor, kind, text)
-            VALUES (\(incidentNumber), \(entry.at.milliseconds), \(entry.actor), \(entry.kind.rawValue), \(entry.text))
-            """, logger: logger)
-    }
-
-    func insertOutbox(_ delivery: Delivery, for incident: Incident, at created: Timestamp, on connection: PostgresConnection) async throws {
-        let body = try JSON.encode(delivery)
-        try await connection.query("""
-            INSERT INTO outbox (incident_number, queue, body, status, attempts, next_attempt_at, created_at)
-            VALUES (\(incident.number), \(delivery.destination.queue(for: incident)), \(body), 'pending', 0, \(created.milliseconds), \(created.milliseconds))
-            """, logger: logger)
-    }
-
-    /// Tells the other replicas at commit. The payload names this replica: it hears its own
-    /// commits through its own loops' signals already, as a single process on SQLite does,
-    /// and waking on them too made every commit cost each of its loops another query.
-    func notify(_ change: StoreChange, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT pg_notify(\(Self.notifyChannel), \("\(change.rawValue) \(replica)"))", logger: logger)
     }
 }
 

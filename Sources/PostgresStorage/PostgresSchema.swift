@@ -155,6 +155,16 @@ enum PostgresSchema {
             """,
             "CREATE INDEX oncall_override_ends_at ON oncall_override (ends_at) WHERE cancelled_at IS NULL",
         ]),
+        // The outboxes are queues: every delivery moves a row out of the pending index and
+        // leaves a dead entry there until a vacuum, and finding the heads steps over each
+        // one. Vacuumed and analysed after every thousand changes rather than after a fifth
+        // of the table has changed, which on a long history would be almost never.
+        ("v3-outbox-vacuum", ["outbox", "run_outbox"].map { table in
+            """
+            ALTER TABLE \(table) SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+              autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000)
+            """
+        }),
     ]
 
     /// Brings the database to the current schema; the names of the migrations it ran.

@@ -1,5 +1,6 @@
 import Incidents
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -64,6 +65,58 @@ import Testing
             #expect(try await store.resolvedIncidents(since: Fixtures.at(seconds: 31)).map(\.id) == ["INC-2", "INC-3"])
             #expect(try await store.resolvedIncidents(since: Fixtures.at(seconds: 51)).isEmpty)
             #expect(try await store.incident("INC-1")?.resolutionNote == "replayed")
+        }
+    }
+
+    /// A burst of deadlines is fired in one pass, earliest first, each incident once, with
+    /// its timeline lines and deliveries in order (PostgreSQL fires them in batches).
+    @Test(arguments: StoreKind.all) func aBurstOfDueIncidentsIsFiredInOnePassEarliestFirst(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            // More than one batch: level 2 of INC-n is due at 60 + (40 - n) s, so the last
+            // declared is due first.
+            for index in 0..<40 { try await Fixtures.declare(in: store, channel: "C\(index % 3)", at: 39 - index) }
+            let now = Fixtures.at(seconds: 100)
+            let order = Mutex<[String]>([])
+            try await store.updateDue(at: now) { incident in
+                EscalationPlanner.due(incident, at: now).map { Fixtures.change($0) }
+            } committed: { id, result in
+                if result.saved != nil { order.withLock { $0.append(id) } }
+            }
+            #expect(order.withLock { $0 } == (1...40).reversed().map { "INC-\($0)" })
+            for number in 1...40 {
+                let id = "INC-\(number)"
+                #expect(try await store.incident(id)?.levelsReached == 2)
+                #expect(try await store.timeline(id).filter { $0.text.hasPrefix("level 2") }.count == 1)
+                let effects = try await store.deliveries(id).map(\.delivery.effect)
+                #expect(effects.filter { $0 == .notifyLevel(level: 2, reason: .notHandled(afterSeconds: 60, runsWhile: .unresolved)) }.count == 1)
+                #expect(effects.first == .postCard, "the declaration's messages still come first")
+            }
+            #expect(try await store.dueIncidents(at: now).isEmpty)
+        }
+    }
+
+    /// An incident whose firing fails holds back only itself: the others due with it are
+    /// fired, and the failure is reported once the pass is done, so the caller waits before
+    /// trying it again.
+    @Test(arguments: StoreKind.all) func oneIncidentThatCannotBeFiredHoldsBackOnlyItself(_ kind: StoreKind) async throws {
+        struct Refused: Error {}
+        try await withStore(kind) { store in
+            for _ in 0..<3 { try await Fixtures.declare(in: store) }
+            let now = Fixtures.at(seconds: 60)
+            let fired = Mutex<[String]>([])
+            await #expect(throws: Refused.self) {
+                try await store.updateDue(at: now) { incident in
+                    if incident.id == "INC-2" { throw Refused() }
+                    return EscalationPlanner.due(incident, at: now).map { Fixtures.change($0) }
+                } committed: { id, result in
+                    if result.saved != nil { fired.withLock { $0.append(id) } }
+                }
+            }
+            #expect(fired.withLock { $0 } == ["INC-1", "INC-3"])
+            #expect(try await store.incident("INC-1")?.levelsReached == 2)
+            #expect(try await store.incident("INC-2")?.levelsReached == 1)
+            #expect(try await store.incident("INC-3")?.levelsReached == 2)
+            #expect(try await store.dueIncidents(at: now) == ["INC-2"], "still due, for the next pass")
         }
     }
 }

@@ -58,7 +58,8 @@ struct OutboxSender: Service {
     func deliver(_ message: OutboxMessage) async -> Bool {
         let outcome: DeliveryOutcome
         do {
-            guard let incident = try await store.incident(message.incidentID) else {
+            let read = if let incident = message.incident { incident } else { try await store.incident(message.incidentID) }
+            guard let incident = read else {
                 try await store.markFailed(message, error: "incident not found", at: clock.now())
                 return true
             }

@@ -38,9 +38,8 @@ struct SharedStoreWakeups: Service {
                     failures.withLock { $0 = 0 }
                     switch change {
                     case .deadlines: await scheduler.signal()
-                    case .outbox:
-                        await outbox.signal()
-                        await runOutbox?.signal()
+                    case .outbox: await outbox.signal()
+                    case .runs: await runOutbox?.signal()
                     }
                 }
             } catch is CancellationError {
