@@ -2,10 +2,10 @@ import Incidents
 import PostgresNIO
 import Storage
 
-/// What a transaction writes for the changes it saves: each kind of row in one statement
-/// however many incidents changed, and one notification. Under load every statement is a
-/// round trip that waits on a busy database; a firing pass that saves 20 incidents costs
-/// the same five statements as one that saves a single incident.
+/// What a transaction writes for the changes it saves, and what the other replicas hear of
+/// it: one statement however many incidents changed. Under load every statement is a round
+/// trip that waits on a busy database; a batch of 16 escalations is written with the same
+/// one statement as a single one.
 struct ChangeWrites {
     /// Incidents whose rows are rewritten (not those just inserted by a declaration).
     var incidents: [StoredIncident] = []
@@ -31,78 +31,62 @@ struct ChangeWrites {
 }
 
 extension PostgresIncidentStore {
-    /// Writes everything `writes` holds, in the caller's transaction.
+    /// Writes everything `writes` holds in one statement, in the caller's transaction: the
+    /// rows as data-modifying `WITH` clauses (each runs to completion whether or not it is
+    /// read), the notification as the statement's own result. Arrays carry no NULLs, so an
+    /// absent time travels as -1 (no time in the store is negative); lines and messages are
+    /// inserted in the order given, which their ids keep.
     func write(_ writes: ChangeWrites, on connection: PostgresConnection) async throws {
         for (number, reason) in writes.quarantined { try await quarantineIncident(number: number, reason: reason, on: connection) }
-        try await rewrite(writes.incidents, on: connection)
-        try await insertTimeline(writes.timeline, on: connection)
-        try await insertOutbox(writes.outbox, on: connection)
-        if !writes.changes.isEmpty { try await notify(Array(writes.changes), on: connection) }
-    }
-
-    /// Rewrites incidents' rows; every column is derived from the incident. Arrays carry no
-    /// NULLs here, so an absent time travels as -1 (no time in the store is negative).
-    func rewrite(_ rows: [StoredIncident], on connection: PostgresConnection) async throws {
-        guard !rows.isEmpty else { return }
+        guard !(writes.incidents.isEmpty && writes.timeline.isEmpty && writes.outbox.isEmpty && writes.changes.isEmpty) else { return }
+        let rows = writes.incidents, lines = writes.timeline, messages = writes.outbox
+        let kinds = StoreChange.allCases.filter(writes.changes.contains).map(\.rawValue).joined(separator: ",")
+        let payload = kinds.isEmpty ? "" : "\(kinds) \(replica)"
         try await connection.query("""
-            UPDATE incident SET channel = v.channel, state = v.state, declared_at = v.declared_at,
-              resolved_at = NULLIF(v.resolved_at, -1), next_deadline = NULLIF(v.next_deadline, -1), body = v.body
-            FROM unnest(\(rows.map(\.number))::bigint[], \(rows.map(\.channel))::text[], \(rows.map(\.state))::text[],
-                        \(rows.map(\.declaredAt))::bigint[], \(rows.map { $0.resolvedAt ?? -1 })::bigint[],
-                        \(rows.map { $0.nextDeadline ?? -1 })::bigint[], \(rows.map(\.body))::text[])
-              AS v(number, channel, state, declared_at, resolved_at, next_deadline, body)
-            WHERE incident.number = v.number
+            WITH rewritten AS (
+              UPDATE incident SET channel = v.channel, state = v.state, declared_at = v.declared_at,
+                resolved_at = NULLIF(v.resolved_at, -1), next_deadline = NULLIF(v.next_deadline, -1), body = v.body
+              FROM unnest(\(rows.map(\.number))::bigint[], \(rows.map(\.channel))::text[], \(rows.map(\.state))::text[],
+                          \(rows.map(\.declaredAt))::bigint[], \(rows.map { $0.resolvedAt ?? -1 })::bigint[],
+                          \(rows.map { $0.nextDeadline ?? -1 })::bigint[], \(rows.map(\.body))::text[])
+                AS v(number, channel, state, declared_at, resolved_at, next_deadline, body)
+              WHERE incident.number = v.number
+            ), lines AS (
+              INSERT INTO timeline (incident_number, at, actor, kind, text)
+              SELECT number, at, actor, kind, text
+              FROM unnest(\(lines.map { $0.incidentNumber })::bigint[], \(lines.map { $0.entry.at.milliseconds })::bigint[],
+                          \(lines.map { $0.entry.actor })::text[], \(lines.map { $0.entry.kind.rawValue })::text[],
+                          \(lines.map { $0.entry.text })::text[])
+                WITH ORDINALITY AS v(number, at, actor, kind, text, position)
+              ORDER BY position
+            ), messages AS (
+              INSERT INTO outbox (incident_number, queue, body, status, attempts, next_attempt_at, created_at)
+              SELECT number, queue, body, 'pending', 0, created, created
+              FROM unnest(\(messages.map { $0.incidentNumber })::bigint[], \(messages.map { $0.queue })::text[],
+                          \(messages.map { $0.body })::text[], \(messages.map { $0.created.milliseconds })::bigint[])
+                WITH ORDINALITY AS v(number, queue, body, created, position)
+              ORDER BY position
+            )
+            SELECT pg_notify(\(Self.notifyChannel), \(payload)) WHERE \(payload) <> ''
             """, logger: logger)
     }
 
     func save(_ incident: Incident, on connection: PostgresConnection) async throws {
-        try await rewrite([try StoredIncident(incident)], on: connection)
-    }
-
-    /// Appends timeline lines in the order given (their ids keep it).
-    func insertTimeline(_ lines: [(incidentNumber: Int, entry: TimelineEntry)], on connection: PostgresConnection) async throws {
-        guard !lines.isEmpty else { return }
-        try await connection.query("""
-            INSERT INTO timeline (incident_number, at, actor, kind, text)
-            SELECT number, at, actor, kind, text
-            FROM unnest(\(lines.map { $0.incidentNumber })::bigint[], \(lines.map { $0.entry.at.milliseconds })::bigint[],
-                        \(lines.map { $0.entry.actor })::text[], \(lines.map { $0.entry.kind.rawValue })::text[], \(lines.map { $0.entry.text })::text[])
-              WITH ORDINALITY AS v(number, at, actor, kind, text, position)
-            ORDER BY position
-            """, logger: logger)
+        try await write(ChangeWrites(incidents: [try StoredIncident(incident)]), on: connection)
     }
 
     func insertTimeline(_ entry: TimelineEntry, incidentNumber: Int, on connection: PostgresConnection) async throws {
-        try await insertTimeline([(incidentNumber, entry)], on: connection)
-    }
-
-    /// Queues deliveries as pending, in the order given (a queue sends in id order).
-    func insertOutbox(_ rows: [(incidentNumber: Int, queue: String, body: String, created: Timestamp)], on connection: PostgresConnection) async throws {
-        guard !rows.isEmpty else { return }
-        try await connection.query("""
-            INSERT INTO outbox (incident_number, queue, body, status, attempts, next_attempt_at, created_at)
-            SELECT number, queue, body, 'pending', 0, created, created
-            FROM unnest(\(rows.map { $0.incidentNumber })::bigint[], \(rows.map { $0.queue })::text[], \(rows.map { $0.body })::text[],
-                        \(rows.map { $0.created.milliseconds })::bigint[])
-              WITH ORDINALITY AS v(number, queue, body, created, position)
-            ORDER BY position
-            """, logger: logger)
+        try await write(ChangeWrites(timeline: [(incidentNumber, entry)]), on: connection)
     }
 
     func insertOutbox(_ delivery: Delivery, for incident: Incident, at created: Timestamp, on connection: PostgresConnection) async throws {
-        try await insertOutbox([(incident.number, delivery.destination.queue(for: incident), try JSON.encode(delivery), created)], on: connection)
+        try await write(ChangeWrites(outbox: [(incident.number, delivery.destination.queue(for: incident), try JSON.encode(delivery), created)]), on: connection)
     }
 
-    /// Tells the other replicas at commit, in one notification however many kinds changed.
-    /// The payload names this replica: it hears its own commits through its own loops'
-    /// signals already, as a single process on SQLite does, and waking on them too made
-    /// every commit cost each of its loops another query.
-    func notify(_ changes: [StoreChange], on connection: PostgresConnection) async throws {
-        let kinds = StoreChange.allCases.filter(changes.contains).map(\.rawValue).joined(separator: ",")
-        try await connection.query("SELECT pg_notify(\(Self.notifyChannel), \("\(kinds) \(replica)"))", logger: logger)
-    }
-
+    /// Tells the other replicas at commit. The payload names this replica: it hears its own
+    /// commits through its own loops' signals already, as a single process on SQLite does,
+    /// and waking on them too made every commit cost each of its loops another query.
     func notify(_ change: StoreChange, on connection: PostgresConnection) async throws {
-        try await notify([change], on: connection)
+        try await write(ChangeWrites(changes: [change]), on: connection)
     }
 }

@@ -22,11 +22,13 @@ import Storage
 ///   per incident would hide both), level 1 already reached and a thread already
 ///   posted, level 2 due at start + i·60 s/count. Nothing is queued for delivery, so the only
 ///   traffic in the window is level 2 firing: the ping, the card update, "last level reached".
-/// - **Two latenesses per incident.** Committed: the escalated timeline line's `at`, read from
-///   the database afterwards, minus the deadline; `at` is the scheduler's clock when the pass
-///   that fired it began, so it leaves out the time from there to the commit. At Slack: the
-///   first level-2 ping's arrival at the fake Slack minus the deadline, which includes
-///   everything (the commit, the outbox, the HTTP call).
+/// - **Two latenesses per incident.** Committed: the time of the scheduler's "fired" log line
+///   for the incident, written as soon as its transaction committed, minus the deadline (the
+///   replicas' logs are read afterwards; each line carries its time in milliseconds). At
+///   Slack: the first level-2 ping's arrival at the fake Slack minus the deadline, which
+///   includes everything (the commit, the outbox, the HTTP call). The escalated timeline
+///   line's `at`, read from the database, is the scheduler's clock when the pass that fired
+///   it began; it tells which incidents fired at all.
 /// - **Duplicates and losses** come from the fake Slack: an incident pinged for level 2 more
 ///   than once, or never. The run ends when every incident was pinged and the outbox has
 ///   nothing pending (so no repeat can still come), or 30 s after the last deadline, which
@@ -150,14 +152,14 @@ struct ReplicaBenchmark {
         }
         for process in processes { await process.stop() }
 
-        var committed: [String: Timestamp] = [:]
+        var passStarted: [String: Timestamp] = [:]
         for id in deadlines.keys {
             let line = try await store.timeline(id).first { $0.kind == .escalated && $0.text.hasPrefix("level 2 ") }
-            committed[id] = line?.at
+            passStarted[id] = line?.at
         }
         return ReplicaOutcome(
-            deadlines: deadlines, committed: committed, pings: fakeSlack.pings, slackCalls: fakeSlack.calls, declared: declared,
-            cpuBusy: cpuBusy
+            deadlines: deadlines, passStarted: passStarted, committed: try FiredLines.read(processes.map(\.logPath)),
+            pings: fakeSlack.pings, slackCalls: fakeSlack.calls, declared: declared, cpuBusy: cpuBusy
         )
     }
 

@@ -4,7 +4,10 @@ import Incidents
 struct ReplicaOutcome {
     /// Each incident's level-2 deadline.
     var deadlines: [String: Timestamp]
-    /// The `at` of each incident's level-2 timeline line; absent where level 2 never fired.
+    /// The `at` of each incident's level-2 timeline line (when the firing pass began); absent
+    /// where level 2 never fired.
+    var passStarted: [String: Timestamp]
+    /// When each incident's firing committed, from the replicas' logs.
     var committed: [String: Timestamp]
     var pings: [FakeSlack.Ping]
     var slackCalls: Int
@@ -33,7 +36,7 @@ struct ReplicaOutcome {
         }
         let duplicates = deadlines.keys.filter { (byIncident[$0]?.count ?? 0) > 1 }.count
         let lost = deadlines.keys.filter { byIncident[$0] == nil }.count
-        let unfired = deadlines.keys.filter { committed[$0] == nil }.count
+        let unfired = deadlines.keys.filter { passStarted[$0] == nil }.count
         let strangers = byIncident.keys.filter { deadlines[$0] == nil }.count
         let overAim = arrival.filter { $0 > Self.aimMax }.count
         return """

@@ -13,7 +13,8 @@ final class ReplicaProcess: @unchecked Sendable {
     let port: Int
     private let arguments: [String]
     private let environment: [String: String]
-    private let logPath: String
+    /// Its log: the bot's own lines, at level info.
+    let logPath: String
     private var process: Process?
 
     /// `databaseURL` goes in the environment (`DATABASE_URL`, as `serve` reads it), so its

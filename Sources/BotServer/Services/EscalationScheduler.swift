@@ -24,11 +24,15 @@ struct EscalationScheduler: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
+            // The deadline the last wait was for: once it has passed, the pass knows something
+            // is due without asking the store again.
+            var awaited: Timestamp?
             while !Task.isCancelled {
                 do {
-                    try await fireDue()
+                    try await fireDue(awaited: awaited)
                     let nextTimer = try await timers?.nextDue()
-                    await wakeup.wait(until: [try await store.nextDeadline(), nextTimer].compactMap { $0 }.min())
+                    awaited = try await store.nextDeadline()
+                    await wakeup.wait(until: [awaited, nextTimer].compactMap { $0 }.min())
                 } catch is CancellationError {
                     break  // shutting down: the store stopped a read it was asked for
                 } catch {
@@ -41,7 +45,7 @@ struct EscalationScheduler: Service {
 
     /// Fires everything due now, one transaction per incident. On a shared database each
     /// incident is fired by whichever replica locks it first.
-    func fireDue() async throws {
+    func fireDue(awaited: Timestamp? = nil) async throws {
         let now = clock.now()
         let routing = routing
         // Each incident's deadline as it was before firing, for the lateness metric.
@@ -49,7 +53,9 @@ struct EscalationScheduler: Service {
         var fired = false
         // Asked once per pass, before the transactions, and only when something is due: who
         // is on call now (which may mean asking PagerDuty).
-        let anythingDue = try await store.nextDeadline().map { $0 <= now } ?? false
+        // Under a burst of deadlines, passes follow each other and the one awaited has always
+        // passed: one round trip less before the first commit.
+        let anythingDue = if let awaited, awaited <= now { true } else { try await store.nextDeadline().map { $0 <= now } ?? false }
         let roster = anythingDue ? await onCall?.roster(at: now) : nil
         try await store.updateDue(at: now) { incident in
             if let deadline = EscalationPlanner.nextDeadline(incident) { dueAt.withLock { $0[incident.id] = deadline } }
