@@ -21,7 +21,9 @@ extension PostgresIncidentStore {
         }
         // An incident that cannot be read here is left for the sender to read, which sets
         // it aside as damaged.
-        let incidents = Dictionary(claimed.compactMap { entry in entry.incidentBody.flatMap { try? StoredIncident.decode($0) }.map { (entry.row.id, $0) } }) { first, _ in first }
+        let incidents = Dictionary(claimed.compactMap { entry in
+            entry.incidentBody.flatMap { outboxIncidents.incident(number: entry.row.incidentNumber, body: $0) }.map { (entry.row.id, $0) }
+        }) { first, _ in first }
         return try await decoded(claimed.map(\.row)) { row in
             var message = try row.message()
             message.incident = incidents[row.id]

@@ -23,6 +23,8 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
     let inFlight = InFlightOperations()
     /// Marks this replica's outbox claims, so it releases only its own.
     let replica = UUID().uuidString
+    /// Incidents as the outbox last read them (see `DecodedIncidents`).
+    let outboxIncidents = DecodedIncidents()
 
     /// How long stopping waits for calls in progress, and then for the pool to close.
     static let stopWait: Duration = .seconds(5)

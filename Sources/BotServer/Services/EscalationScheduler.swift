@@ -26,11 +26,15 @@ struct EscalationScheduler: Service {
         try await cancelWhenGracefulShutdown {
             // The deadline the last wait was for: once it has passed, the pass knows something
             // is due without asking the store again.
+            // Likewise for timers: until the first pass, nothing is known about them.
             var awaited: Timestamp?
+            var awaitedTimer: Timestamp?? = .none
             while !Task.isCancelled {
                 do {
-                    try await fireDue(awaited: awaited)
+                    let timersDue = awaitedTimer.map { known in known.map { $0 <= clock.now() } ?? false } ?? true
+                    try await fireDue(awaited: awaited, timersDue: timersDue)
                     let nextTimer = try await timers?.nextDue()
+                    awaitedTimer = .some(nextTimer)
                     awaited = try await store.nextDeadline()
                     await wakeup.wait(until: [awaited, nextTimer].compactMap { $0 }.min())
                 } catch is CancellationError {
@@ -45,7 +49,10 @@ struct EscalationScheduler: Service {
 
     /// Fires everything due now, one transaction per incident. On a shared database each
     /// incident is fired by whichever replica locks it first.
-    func fireDue(awaited: Timestamp? = nil) async throws {
+    /// `timersDue` false skips asking for due timers: none was due when the scheduler last
+    /// looked, and a timer set since then is met on the next pass, which its own deadline
+    /// starts at once.
+    func fireDue(awaited: Timestamp? = nil, timersDue: Bool = true) async throws {
         let now = clock.now()
         let routing = routing
         // Each incident's deadline as it was before firing, for the lateness metric.
@@ -71,7 +78,7 @@ struct EscalationScheduler: Service {
                 "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",
             ])
         }
-        if let timers, try await timers.fireDue(at: now) { fired = true }
+        if let timers, timersDue, try await timers.fireDue(at: now) { fired = true }
         if fired { await outbox.signal() }
     }
 }
