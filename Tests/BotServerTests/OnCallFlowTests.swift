@@ -373,6 +373,10 @@ struct OnCallHandoffTests {
             clock.advance(to: aliceTakesOver.adding(seconds: 5))
             #expect(await eventually { groupUpdates().count == 3 })
             #expect(groupUpdates()[2].json["users"] == "U0ALICE" && groupUpdates()[2].json["fake_outcome"] == "ok")
+            // Stopped only once the update is recorded (its timer gone, the scheduler asleep
+            // until the next handoff): a timer still held at the stop would rightly be sent
+            // again after the restart, when its claim runs out.
+            #expect(await eventually { clock.sleepers.contains(aliceTakesOver.adding(seconds: 86_400)) })
         }
 
         // Restarted on the same database in alice's shift: nothing is announced again.
