@@ -114,7 +114,7 @@ extension PostgresIncidentStore {
         // A claimed message comes with its incident's record, which the sender renders it from.
         ClaimedQueue(
             table: "outbox", columns: Self.outboxColumns, readable: "damaged IS NULL", replica: replica, logger: logger,
-            claimExtras: ", (SELECT body FROM incident WHERE incident.number = outbox.incident_number AND incident.damaged IS NULL)"
+            claimExtras: ", (SELECT body FROM incident WHERE incident.number = outbox.incident_number AND incident.damaged IS NULL) AS incident_body"
         )
     }
 

@@ -12,21 +12,16 @@ extension PostgresIncidentStore {
 
     public func deliverable(at now: Timestamp) async throws -> [OutboxMessage] {
         let claimed = try await transaction { connection in
-            try await incidentOutbox.claimHeads(at: now, on: connection)
-                .decode((Int64, Int, String, String, String, Int, String?, Int64, String?).self)
-                .reduce(into: [(row: OutboxRow, incidentBody: String?)]()) {
-                    $0.append((OutboxRow(id: $1.0, incidentNumber: $1.1, queue: $1.2, body: $1.3, status: $1.4, attempts: $1.5, lastError: $1.6, createdAt: $1.7), $1.8))
-                }
-                .sorted { $0.row.id < $1.row.id }
+            try await incidentOutbox.claimHeads(at: now, on: connection).reduce(into: [(row: OutboxRow, incidentBody: String?)]()) {
+                $0.append((try OutboxRow($1), try $1.makeRandomAccess()["incident_body"].decode(String?.self)))
+            }
         }
         // An incident that cannot be read here is left for the sender to read, which sets
         // it aside as damaged.
-        let incidents = Dictionary(claimed.compactMap { entry in
-            entry.incidentBody.flatMap { outboxIncidents.incident(number: entry.row.incidentNumber, body: $0) }.map { (entry.row.id, $0) }
-        }) { first, _ in first }
-        return try await decoded(claimed.map(\.row)) { row in
+        let bodies = Dictionary(uniqueKeysWithValues: claimed.compactMap { entry in entry.incidentBody.map { (entry.row.id, $0) } })
+        return try await decoded(claimed.map(\.row).sorted { $0.id < $1.id }) { row in
             var message = try row.message()
-            message.incident = incidents[row.id]
+            message.incident = bodies[row.id].flatMap { outboxIncidents.incident(number: row.incidentNumber, body: $0) }
             return message
         }
     }
@@ -52,32 +47,32 @@ extension PostgresIncidentStore {
     public func markDelivered(_ message: OutboxMessage, threadTS: String?, at: Timestamp) async throws {
         guard let threadTS, message.delivery.effect == .postCard, message.delivery.destination == .incidentChannel else {
             // One statement, so one round trip: most deliveries are pings and updates.
-            try await read { connection in
-                try await connection.query("""
-                    UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL
-                    WHERE id = \(message.id) AND status = 'pending'
-                    """, logger: logger)
-            }
+            try await read { connection in _ = try await markRowDelivered(message.id, at: at, on: connection) }
             return
         }
         // The posted card's timestamp is the incident's thread: saved with the delivery.
         try await transaction { connection in
-            guard let row = try await pendingRow(message, ownClaimOnly: false, on: connection) else { return }
-            try await connection.query(
-                "UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL WHERE id = \(row.id)",
-                logger: logger
-            )
+            guard let incidentNumber = try await markRowDelivered(message.id, at: at, on: connection) else { return }
             let incidents = try await connection.query(
-                "SELECT body FROM incident WHERE number = \(row.incidentNumber) AND damaged IS NULL FOR UPDATE", logger: logger
+                "SELECT body FROM incident WHERE number = \(incidentNumber) AND damaged IS NULL FOR UPDATE", logger: logger
             ).decode(String.self)
             guard let body = try await incidents.first(where: { _ in true }) else { return }
             guard var incident = try? StoredIncident.decode(body) else {
-                try await quarantineIncident(number: row.incidentNumber, reason: "its record cannot be decoded", on: connection)
+                try await quarantineIncident(number: incidentNumber, reason: "its record cannot be decoded", on: connection)
                 return
             }
             incident.threadTS = threadTS
             try await save(incident, on: connection)
         }
+    }
+
+    /// Marks the row delivered if it is still pending; its incident's number, or nil when it
+    /// was not (marked already).
+    private func markRowDelivered(_ id: Int64, at: Timestamp, on connection: PostgresConnection) async throws -> Int? {
+        try await connection.query("""
+            UPDATE outbox SET status = 'delivered', delivered_at = \(at.milliseconds), claimed_until = NULL
+            WHERE id = \(id) AND status = 'pending' RETURNING incident_number
+            """, logger: logger).decode(Int.self).first(where: { _ in true })
     }
 
     public func markRetry(_ message: OutboxMessage, retryAt: Timestamp, error: String) async throws {
@@ -141,6 +136,12 @@ extension PostgresIncidentStore {
         var lastError: String?
         var createdAt: Int64
 
+        /// A row whose first columns are `outboxColumns` (a claim's have more after them).
+        init(_ row: PostgresRow) throws {
+            let columns = try row.decode((Int64, Int, String, String, String, Int, String?, Int64).self)
+            (id, incidentNumber, queue, body, status, attempts, lastError, createdAt) = columns
+        }
+
         func delivery() throws -> Delivery { try JSON.decode(Delivery.self, from: body) }
 
         func message() throws -> OutboxMessage {
@@ -157,9 +158,7 @@ extension PostgresIncidentStore {
     }
 
     static func outboxRows(_ rows: PostgresRowSequence) async throws -> [OutboxRow] {
-        try await rows.decode((Int64, Int, String, String, String, Int, String?, Int64).self).reduce(into: []) {
-            $0.append(OutboxRow(id: $1.0, incidentNumber: $1.1, queue: $1.2, body: $1.3, status: $1.4, attempts: $1.5, lastError: $1.6, createdAt: $1.7))
-        }
+        try await rows.reduce(into: []) { $0.append(try OutboxRow($1)) }
     }
 
     /// Outbox rows selected by `clause` (joins, WHERE and ORDER BY with their bindings).

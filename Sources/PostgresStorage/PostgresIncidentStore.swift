@@ -4,7 +4,6 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Storage
-import Synchronization
 
 /// The incident store on PostgreSQL, for any number of replicas sharing one database.
 /// Every change is one transaction, as on SQLite; what SQLite gets from having one writer,
@@ -119,7 +118,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
         var batchSize = Self.dueBatch
         var firstFailure: (any Error)?
         // The incident being decided, so a failure one at a time knows whose it was.
-        let deciding = Mutex<(number: Int, id: String)?>(nil)
+        var deciding: (number: Int, id: String)?
         while true {
             let seenSoFar = seen, limit = batchSize
             let fired: [(number: Int, id: String, result: UpdateResult)]
@@ -135,7 +134,7 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                     var writes = ChangeWrites()
                     var fired: [(number: Int, id: String, result: UpdateResult)] = []
                     for try await (number, id, body) in rows {
-                        deciding.withLock { $0 = (number, id) }
+                        deciding = (number, id)
                         fired.append((number, id, try decide(change, number: number, body: body, damaged: nil, now: now, into: &writes)))
                     }
                     try await write(writes, on: connection)
@@ -145,17 +144,17 @@ public final class PostgresIncidentStore: SharedIncidentStore, Service {
                 if batchSize > 1 {
                     logger.warning("store: a batch of due incidents failed; firing them one at a time", metadata: ["error": "\(error)"])
                     batchSize = 1
-                } else if let (number, id) = deciding.withLock({ $0 }) {
+                } else if let (number, id) = deciding {
                     logger.error("store: a due incident could not be fired; the others go on", metadata: ["incident": "\(id)", "error": "\(error)"])
                     seen.append(number)
                     firstFailure = firstFailure ?? error
                 } else {
                     throw error  // the store itself failed
                 }
-                deciding.withLock { $0 = nil }
+                deciding = nil
                 continue
             }
-            deciding.withLock { $0 = nil }
+            deciding = nil
             seen += fired.map(\.number)
             for (_, id, result) in fired {
                 if case .damaged(let reason) = result { logQuarantined(id, reason: reason) }

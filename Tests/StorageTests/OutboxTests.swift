@@ -108,4 +108,20 @@ import Testing
             #expect(incident.levelsReached == 1 && incident.state == .triggered)
         }
     }
+
+    /// A store that hands a message out with its incident (PostgreSQL reads it with the
+    /// claim) hands out the incident as stored at that moment, never an earlier reading.
+    @Test(arguments: StoreKind.all) func aClaimedMessageCarriesItsIncidentAsStoredNow(_ kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await Fixtures.declare(in: store, deliveries: [
+                Delivery(.postCard, to: .incidentChannel), Delivery(.notifyLevel(level: 1, reason: .declared), to: .incidentChannel),
+            ])
+            let card = try #require(try await store.deliverable(at: Fixtures.start).first)
+            try await store.markDelivered(card, threadTS: "444.4", at: Fixtures.start)
+            let ping = try #require(try await store.deliverable(at: Fixtures.start).first)
+            let stored = try #require(try await store.incident("INC-1"))
+            #expect(stored.threadTS == "444.4")
+            if kind == .postgres { #expect(ping.incident == stored) } else { #expect(ping.incident == nil || ping.incident == stored) }
+        }
+    }
 }

@@ -24,19 +24,14 @@ struct EscalationScheduler: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            // The deadline the last wait was for: once it has passed, the pass knows something
-            // is due without asking the store again.
-            // Likewise for timers: until the first pass, nothing is known about them.
-            var awaited: Timestamp?
-            var awaitedTimer: Timestamp?? = .none
+            // What the last wait was for; nothing is known before the first pass.
+            var awaited: Awaited?
             while !Task.isCancelled {
                 do {
-                    let timersDue = awaitedTimer.map { known in known.map { $0 <= clock.now() } ?? false } ?? true
-                    try await fireDue(awaited: awaited, timersDue: timersDue)
-                    let nextTimer = try await timers?.nextDue()
-                    awaitedTimer = .some(nextTimer)
-                    awaited = try await store.nextDeadline()
-                    await wakeup.wait(until: [awaited, nextTimer].compactMap { $0 }.min())
+                    try await fireDue(after: awaited)
+                    let next = Awaited(deadline: try await store.nextDeadline(), timer: try await timers?.nextDue())
+                    awaited = next
+                    await wakeup.wait(until: next.earliest)
                 } catch is CancellationError {
                     break  // shutting down: the store stopped a read it was asked for
                 } catch {
@@ -47,12 +42,22 @@ struct EscalationScheduler: Service {
         }
     }
 
-    /// Fires everything due now, one transaction per incident. On a shared database each
-    /// incident is fired by whichever replica locks it first.
-    /// `timersDue` false skips asking for due timers: none was due when the scheduler last
-    /// looked, and a timer set since then is met on the next pass, which its own deadline
-    /// starts at once.
-    func fireDue(awaited: Timestamp? = nil, timersDue: Bool = true) async throws {
+    /// The earliest incident deadline and timer a wait was for, as the store gave them just
+    /// before it.
+    struct Awaited {
+        var deadline: Timestamp?
+        var timer: Timestamp?
+
+        var earliest: Timestamp? { [deadline, timer].compactMap { $0 }.min() }
+    }
+
+    /// Fires everything due now, in batches of incidents and then timers. On a shared database
+    /// each incident is fired by whichever replica locks it first. `awaited` saves asking the
+    /// store twice: under a burst of deadlines passes follow each other and the deadline
+    /// awaited has always passed, so something is due; and when no timer was due, none is
+    /// asked for (a timer set since is met on the next pass, which its own deadline starts at
+    /// once).
+    func fireDue(after awaited: Awaited? = nil) async throws {
         let now = clock.now()
         let routing = routing
         // Each incident's deadline as it was before firing, for the lateness metric.
@@ -60,9 +65,7 @@ struct EscalationScheduler: Service {
         var fired = false
         // Asked once per pass, before the transactions, and only when something is due: who
         // is on call now (which may mean asking PagerDuty).
-        // Under a burst of deadlines, passes follow each other and the one awaited has always
-        // passed: one round trip less before the first commit.
-        let anythingDue = if let awaited, awaited <= now { true } else { try await store.nextDeadline().map { $0 <= now } ?? false }
+        let anythingDue = if let deadline = awaited?.deadline, deadline <= now { true } else { try await store.nextDeadline().map { $0 <= now } ?? false }
         let roster = anythingDue ? await onCall?.roster(at: now) : nil
         try await store.updateDue(at: now) { incident in
             if let deadline = EscalationPlanner.nextDeadline(incident) { dueAt.withLock { $0[incident.id] = deadline } }
@@ -78,6 +81,7 @@ struct EscalationScheduler: Service {
                 "incident": "\(id)", "effects": "\(change.transition.effects.count)", "next_deadline_ms": "\(deadline)",
             ])
         }
+        let timersDue = awaited.map { $0.timer.map { $0 <= now } ?? false } ?? true
         if let timers, timersDue, try await timers.fireDue(at: now) { fired = true }
         if fired { await outbox.signal() }
     }
