@@ -28,7 +28,11 @@ fi
 rm -f .build/release.yaml .build/release/description.json
 swift build -c release 2>&1 | tail -1
 BIN=.build/release/runbook-bench
-DURATION=${DURATION:-15}
+# The HTTP comparison alternates the two routes in ROUNDS rounds of ROUND_SECONDS each and
+# reports medians: on a shared 2-core machine one 15-second run of each varied the ratio
+# by ±0.25 from run to run, more than the differences it is meant to show.
+ROUNDS=${ROUNDS:-5}
+ROUND_SECONDS=${ROUND_SECONDS:-6}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-3900}
 
@@ -107,8 +111,8 @@ end
 """)
 PY
 }
-# Enough distinct requests for the warm-up and the run at up to 25,000 requests a second.
-COUNT=$(( (DURATION + 3) * 25000 ))
+# Enough distinct requests for the warm-up and every round at up to 25,000 requests a second.
+COUNT=$(( (3 + ROUNDS * ROUND_SECONDS) * 25000 ))
 write_requests results/requests.lua "" "$COUNT"
 write_requests results/ssl-check.lua "ssl_check=1" "$COUNT"
 
@@ -133,42 +137,68 @@ start_server() { # log-level
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
 
-load() { # script id label
-    local script=$1 id=$2 label=$3
-    wrk -t1 -c"$CONNECTIONS" -d3s -s "$script" "http://127.0.0.1:$PORT/slack/commands" -- 0 >/dev/null
-    local before; before=$(cpu_ticks)
-    wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$script" "http://127.0.0.1:$PORT/slack/commands" -- $((3 * 25000)) > "results/wrk-$id.txt"
-    local after; after=$(cpu_ticks)
-    if grep -q "Non-2xx" "results/wrk-$id.txt"; then
-        echo "error: $label answered non-2xx responses:"; cat "results/wrk-$id.txt"; exit 1
-    fi
-    local requests rps p50 p99
-    requests=$(awk '/requests in/ {print $1}' "results/wrk-$id.txt")
-    rps=$(awk '/Requests\/sec/ {print $2}' "results/wrk-$id.txt")
-    p50=$(awk '$1 == "50%" {print $2}' "results/wrk-$id.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "results/wrk-$id.txt")
-    local cpu_us; cpu_us=$(python3 -c "print(round(($after - $before) / $ticks * 1e6 / $requests, 1))")
-    printf '%-34s %10s req/s   p50 %8s   p99 %8s   server CPU %6s µs/request\n' "$label" "$rps" "$p50" "$p99" "$cpu_us"
-    echo "$rps $cpu_us" > "results/measure-$id.txt"
+warm() { # script
+    wrk -t1 -c"$CONNECTIONS" -d3s -s "$1" "http://127.0.0.1:$PORT/slack/commands" -- 0 >/dev/null
 }
 
-ratio() { # level
+load() { # script id label round: appends "req/s µs-per-request p50 p99" to results/rounds-<id>.txt
+    local script=$1 id=$2 label=$3 round=$4
+    local out="results/wrk-$id-$round.txt"
+    local before; before=$(cpu_ticks)
+    # Each round takes requests no earlier round sent: a repeat would be refused as a replay.
+    wrk -t1 -c"$CONNECTIONS" -d"${ROUND_SECONDS}s" --latency -s "$script" "http://127.0.0.1:$PORT/slack/commands" \
+        -- $(( (3 + (round - 1) * ROUND_SECONDS) * 25000 )) > "$out"
+    local after; after=$(cpu_ticks)
+    if grep -q "Non-2xx" "$out"; then
+        echo "error: $label answered non-2xx responses:"; cat "$out"; exit 1
+    fi
+    local requests rps p50 p99
+    requests=$(awk '/requests in/ {print $1}' "$out")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+    p50=$(awk '$1 == "50%" {print $2}' "$out")
+    p99=$(awk '$1 == "99%" {print $2}' "$out")
+    local cpu_us; cpu_us=$(python3 -c "print(round(($after - $before) / $ticks * 1e6 / $requests, 1))")
+    echo "$rps $cpu_us $p50 $p99" >> "results/rounds-$id.txt"
+}
+
+summary() { # level: each route's medians over the rounds, and the ratio's median and range
     python3 - "$1" <<'PY'
-import sys
+import statistics, sys
 level = sys.argv[1]
-run, base = (open(f"results/measure-{name}-{level}.txt").read().split() for name in ("runbook", "ssl-check"))
-print(f"/runbook at {level}: throughput {float(run[0]) / float(base[0]) * 100:.0f}% of ssl_check, server CPU per request {float(run[1]) / float(base[1]):.2f}x")
+def ms(text):  # wrk's latency: "850.00us", "2.25ms", "1.02s"
+    for unit, scale in (("us", 1e-3), ("ms", 1), ("s", 1e3)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * scale
+def rounds(name):
+    return [line.split() for line in open(f"results/rounds-{name}-{level}.txt")]
+routes = {"ssl-check": ("ssl_check", rounds("ssl-check")), "runbook": ("/runbook", rounds("runbook"))}
+for name, (label, rows) in routes.items():
+    rps = statistics.median(float(row[0]) for row in rows)
+    cpu = statistics.median(float(row[1]) for row in rows)
+    p50 = statistics.median(ms(row[2]) for row in rows)
+    p99 = statistics.median(ms(row[3]) for row in rows)
+    print(f"{label + ', LOG_LEVEL=' + level:34} {rps:10.0f} req/s   p50 {p50:6.2f}ms   p99 {p99:6.2f}ms   server CPU {cpu:6.1f} µs/request (median of {len(rows)} rounds)")
+base, run = routes["ssl-check"][1], routes["runbook"][1]
+ratios = [float(r[1]) / float(b[1]) for b, r in zip(base, run)]
+throughput = statistics.median(float(r[0]) / float(b[0]) for b, r in zip(base, run))
+print(f"/runbook at {level}: throughput {throughput * 100:.0f}% of ssl_check, server CPU per request {statistics.median(ratios):.2f}x "
+      f"(median of {len(ratios)} rounds; {min(ratios):.2f}x to {max(ratios):.2f}x)")
 PY
 }
 
 {
-    echo "## HTTP (wrk -t1 -c$CONNECTIONS -d${DURATION}s, 12 /runbook queries in rotation, every request signed anew, $(nproc) cores shared with wrk)"
+    echo "## HTTP (wrk -t1 -c$CONNECTIONS, $ROUNDS rounds of ${ROUND_SECONDS}s per route alternating, 12 /runbook queries in rotation, every request signed anew, $(nproc) cores shared with wrk)"
     for level in info warning; do
+        rm -f "results/rounds-ssl-check-$level.txt" "results/rounds-runbook-$level.txt"
         start_server "$level"
-        load results/ssl-check.lua "ssl-check-$level" "ssl_check, LOG_LEVEL=$level"
-        load results/requests.lua "runbook-$level" "/runbook, LOG_LEVEL=$level"
+        warm results/ssl-check.lua
+        warm results/requests.lua
+        for round in $(seq 1 "$ROUNDS"); do
+            load results/ssl-check.lua "ssl-check-$level" "ssl_check, LOG_LEVEL=$level" "$round"
+            load results/requests.lua "runbook-$level" "/runbook, LOG_LEVEL=$level" "$round"
+        done
         stop_server
-        ratio "$level"
+        summary "$level"
     done
 } | tee results/http.txt
 

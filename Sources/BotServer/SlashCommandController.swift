@@ -73,7 +73,9 @@ struct SlashCommandController: Sendable {
         // Parsed once: most /runbook texts are lookups.
         let runbookCommand = runbookCommands.contains(payload.command) ? RunbookCommand(text: payload.text) : nil
         let runCommand = if case .procedureRun? = runbookCommand { RunCommand(text: payload.text) } else { RunCommand?.none }
-        if let runs, let command = runCommand {
+        // The optional desks are bound only on their own verbs: binding copies every
+        // reference they hold, a cost a plain lookup should not pay.
+        if let command = runCommand, let runs {
             verb = "run"
             let answered = await runReply(runs, command, payload, replayKey: replayKey)
             reply = answered.0
@@ -84,7 +86,7 @@ struct SlashCommandController: Sendable {
             found = "refused"
             let card = Card(title: "Procedure runs and drills are not available here: this bot's store does not keep them.")
             reply = Self.encode(CardRenderer.message(for: card, responseType: .ephemeral))
-        } else if let runs, runbookCommand == .list {
+        } else if runbookCommand == .list, let runs {
             verb = "list"
             reply = await listWithDrillWarnings(runs, logger: logger)
             found = "found"
@@ -132,8 +134,8 @@ struct SlashCommandController: Sendable {
         }
         metrics?.command(verb: verb, outcome: found)
         logger.info("slash command handled", metadata: [
-            "command": "\(payload.command)", "user": "\(payload.userID)", "channel": "\(payload.channelID ?? "-")",
-            "entry": "\(entry)", "found": "\(found)",
+            "command": .string(payload.command), "user": .string(payload.userID), "channel": .string(payload.channelID ?? "-"),
+            "entry": .string(entry), "found": .string(found),
         ])
         return reply
     }

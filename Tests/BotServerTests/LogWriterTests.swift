@@ -54,6 +54,27 @@ struct LogWriterTests {
         #expect(abs(parsed.timeIntervalSinceNow) < 60)
     }
 
+    /// The entry's own metadata wins over the provider's, which wins over the logger's; each
+    /// key is written once, sorted, whatever kind of value it holds.
+    @Test func metadataIsMergedOnceWithTheEntryWinning() async throws {
+        let pipe = Pipe()
+        let reader = Task.detached { pipe.readAll() }
+        let writer = LogWriter(descriptor: pipe.write)
+        var logger = Logger(label: "runbook-bot") { label in
+            var handler = BufferedLogHandler(label: label, writer: writer)
+            handler.metadataProvider = Logger.MetadataProvider { ["trace": "provided", "user": "provided"] }
+            return handler
+        }
+        logger[metadataKey: "request"] = .stringConvertible(42)
+        logger[metadataKey: "trace"] = "logger"
+        logger[metadataKey: "user"] = "logger"
+        logger.info("handled", metadata: ["user": "U1", "tags": ["a", "b"]])
+        writer.close()
+        close(pipe.write)
+        let line = await reader.value
+        #expect(line.hasSuffix(" info runbook-bot: handled request=42 tags=[\"a\", \"b\"] trace=provided user=U1\n"), "\(line)")
+    }
+
     @Test func jsonLinesAreOneObjectEach() async throws {
         let pipe = Pipe()
         let reader = Task.detached { pipe.readAll() }

@@ -31,42 +31,67 @@ public struct BufferedLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        // The entry's own metadata wins over the provider's, which wins over the handler's.
-        // The common case, an entry's metadata and nothing else, is taken without merging.
-        var all: Logger.Metadata
-        if metadata.isEmpty, metadataProvider == nil {
-            all = event.metadata ?? [:]
-        } else {
-            all = metadata
-            if let provided = metadataProvider?.get() { all.merge(provided) { $1 } }
-            if let extra = event.metadata { all.merge(extra) { $1 } }
-        }
+        let entries = sortedMetadata(of: event)
         let line = switch format {
-        case .text: LogLine.render(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())
-        case .json: LogLine.json(level: event.level, label: label, message: "\(event.message)", metadata: all, at: Date())
+        case .text: LogLine.render(level: event.level, label: label, message: event.message.description, metadata: entries, at: Date())
+        case .json: LogLine.json(level: event.level, label: label, message: event.message.description, metadata: entries, at: Date())
         }
         writer.append(line)
     }
+
+    /// Every metadata entry once, sorted by key. The entry's own metadata wins over the
+    /// provider's, which wins over the handler's. Gathered into one small array rather than
+    /// merged dictionaries: this runs for the audit line of every command.
+    private func sortedMetadata(of event: LogEvent) -> [LogLine.Entry] {
+        let own = event.metadata ?? [:]
+        let provided = metadataProvider?.get() ?? [:]
+        var entries: [LogLine.Entry] = []
+        entries.reserveCapacity(own.count + provided.count + metadata.count)
+        for (key, value) in own { entries.append((key, value)) }
+        for (key, value) in provided where own[key] == nil { entries.append((key, value)) }
+        for (key, value) in metadata where own[key] == nil && provided[key] == nil { entries.append((key, value)) }
+        entries.sort { $0.key < $1.key }
+        return entries
+    }
 }
 
-/// The text of one log line.
+/// The text of one log line. Written byte by byte into one buffer: the audit line of every
+/// command passes here, and string interpolation cost a measurable share of a `/runbook`
+/// request in `Benchmarks/run.sh`.
 enum LogLine {
-    static func render(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, at date: Date) -> [UInt8] {
-        var line = timestamp(date)
-        line += " \(level) \(label): \(message)"
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(value)"
+    typealias Entry = (key: String, value: Logger.Metadata.Value)
+
+    static func render(level: Logger.Level, label: String, message: String, metadata: [Entry], at date: Date) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(64 + label.utf8.count + message.utf8.count + metadata.count * 40)
+        appendTimestamp(date, to: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
+        line.append(contentsOf: message.utf8)
+        for (key, value) in metadata {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: key.utf8)
+            line.append(UInt8(ascii: "="))
+            switch value {
+            case .string(let text): line.append(contentsOf: text.utf8)
+            case .stringConvertible(let convertible): line.append(contentsOf: convertible.description.utf8)
+            case .array, .dictionary: line.append(contentsOf: value.description.utf8)
+            }
         }
-        line += "\n"
-        return Array(line.utf8)
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
     /// One JSON object: the entry's metadata as string fields beside `time`, `level`,
     /// `label` and `message` (which win over metadata of the same name).
-    static func json(level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, at date: Date) -> [UInt8] {
-        var fields = metadata.mapValues { "\($0)" }
+    static func json(level: Logger.Level, label: String, message: String, metadata: [Entry], at date: Date) -> [UInt8] {
+        var fields: [String: String] = [:]
+        for (key, value) in metadata { fields[key] = value.description }
         fields["time"] = timestamp(date)
-        fields["level"] = "\(level)"
+        fields["level"] = level.rawValue
         fields["label"] = label
         fields["message"] = message
         let encoder = JSONEncoder()
@@ -77,14 +102,46 @@ enum LogLine {
     /// ISO 8601 in UTC with milliseconds, from the calendar arithmetic alone (no locale,
     /// no time-zone database, no C formatting).
     static func timestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendTimestamp(_ date: Date, to line: inout [UInt8]) {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         // Milliseconds into the day, counted forward even before 1970.
         let intoDay = (milliseconds % 86_400_000 + 86_400_000) % 86_400_000
         let day = CalendarDate(unixSeconds: (milliseconds - intoDay) / 1000)
+        if (0...9999).contains(day.year) {
+            appendDigits(day.year, count: 4, to: &line)
+            line.append(UInt8(ascii: "-"))
+            appendDigits(day.month, count: 2, to: &line)
+            line.append(UInt8(ascii: "-"))
+            appendDigits(day.day, count: 2, to: &line)
+        } else {
+            line.append(contentsOf: day.description.utf8)
+        }
         let seconds = Int(intoDay / 1000)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let millis = Int(intoDay % 1000)
-        let fraction = millis < 10 ? "00\(millis)" : (millis < 100 ? "0\(millis)" : "\(millis)")
-        return "\(day)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)Z"
+        line.append(UInt8(ascii: "T"))
+        appendDigits(seconds / 3600, count: 2, to: &line)
+        line.append(UInt8(ascii: ":"))
+        appendDigits(seconds / 60 % 60, count: 2, to: &line)
+        line.append(UInt8(ascii: ":"))
+        appendDigits(seconds % 60, count: 2, to: &line)
+        line.append(UInt8(ascii: "."))
+        appendDigits(Int(intoDay % 1000), count: 3, to: &line)
+        line.append(UInt8(ascii: "Z"))
+    }
+
+    /// `value` (0 ≤ value < 10^count) as exactly `count` decimal digits.
+    private static func appendDigits(_ value: Int, count: Int, to line: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            line.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -129,23 +129,19 @@ public struct RunbookResponder: Sendable {
             return Answer(card: { card }, visibility: .onlyRequester, entry: nil, alternatives: [], found: false,
                           identity: Identity(kind: .whichSystem, text: section.rawValue))
         }
-        let card: Card
-        let entry: EntryID?
-        switch section {
-        case .overview:
-            card = EntryCards.overviewCard(runbook)
-            entry = EntryID(system: runbook.system.id, kind: .overview, id: runbook.system.id)
-        case .escalation:
-            card = EntryCards.escalationCard(runbook)
-            entry = EntryID(system: runbook.system.id, kind: .escalation, id: runbook.system.id)
-        case .deps:
-            card = dependenciesCard(runbook)
-            entry = nil
-        case .contacts:
-            card = contactsCard(runbook)
-            entry = nil
+        // Built only when the card is: callers reusing an earlier rendering never need it.
+        let card: @Sendable () -> Card = switch section {
+        case .overview: { EntryCards.overviewCard(runbook) }
+        case .escalation: { EntryCards.escalationCard(runbook) }
+        case .deps: { dependenciesCard(runbook) }
+        case .contacts: { contactsCard(runbook) }
         }
-        return Answer(card: { card }, visibility: .onlyRequester, entry: entry, alternatives: [], found: true,
+        let entry: EntryID? = switch section {
+        case .overview: EntryID(system: runbook.system.id, kind: .overview, id: runbook.system.id)
+        case .escalation: EntryID(system: runbook.system.id, kind: .escalation, id: runbook.system.id)
+        case .deps, .contacts: nil
+        }
+        return Answer(card: card, visibility: .onlyRequester, entry: entry, alternatives: [], found: true,
                       identity: Identity(kind: .section, text: "\(section.rawValue) \(runbook.system.id)"))
     }
 

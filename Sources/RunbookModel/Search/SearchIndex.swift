@@ -185,9 +185,9 @@ public struct SearchIndex: Sendable {
         guard !terms.isEmpty else { return [] }
         var scores = [Float](repeating: 0, count: documents.count)
         var touched: [Int32] = []
-        var seenTerms = Set<String>()
+        let distinct = distinctInOrder(terms)
         var fuzzyLeft = Self.maximumFuzzyTerms
-        for term in terms where seenTerms.count < Self.maximumQueryTerms && seenTerms.insert(term).inserted {
+        for term in distinct.prefix(Self.maximumQueryTerms) {
             for (termID, weight) in expansions(of: term, fuzzy: &fuzzyLeft) {
                 let termIDF = idf[Int(termID)] * weight
                 for posting in postings[Int(termID)] {
@@ -201,7 +201,7 @@ public struct SearchIndex: Sendable {
             }
         }
         // A query that is exactly an entry's title or alias ("backlog") names that entry.
-        for entry in exactNames[seenTermsInOrder(terms).joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
+        for entry in exactNames[distinct.joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
             scores[Int(entry)] *= Self.exactNameBonus
         }
         // Keep the best `limit` without sorting everything that was touched.
@@ -219,7 +219,14 @@ public struct SearchIndex: Sendable {
         }
     }
 
-    private func seenTermsInOrder(_ terms: [String]) -> [String] {
+    /// Each term once, where it first appears. Queries are a few words: a linear check
+    /// beats hashing each one into a set.
+    private func distinctInOrder(_ terms: [String]) -> [String] {
+        guard terms.count > 8 else {
+            var distinct: [String] = []
+            for term in terms where !distinct.contains(term) { distinct.append(term) }
+            return distinct
+        }
         var seen = Set<String>()
         return terms.filter { seen.insert($0).inserted }
     }
