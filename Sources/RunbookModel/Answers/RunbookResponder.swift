@@ -6,14 +6,29 @@ public struct RunbookResponder: Sendable {
     /// A longer text skips the id check, whose lowercasing and splitting cost time in
     /// proportion to the text.
     private let longestDirectKey: Int
+    /// `id` and `system/id` → the entry they name. Where two systems use one id, the bare id
+    /// names the first system's; within a system a failure mode wins over a procedure, a
+    /// procedure over a dependency, a dependency over a contact.
+    private let directEntries: [String: Entry]
 
     public init(library: RunbookLibrary) {
         self.library = library
-        let longestID = library.runbooks.map { runbook in
-            let ids = runbook.failureModes.map(\.id) + runbook.procedures.map(\.id) + runbook.dependencies.map(\.id) + runbook.contacts.map(\.id)
-            return runbook.system.id.utf8.count + 1 + (ids.map(\.utf8.count).max() ?? 0)
-        }.max() ?? 0
-        self.longestDirectKey = 4 * longestID
+        var directEntries: [String: Entry] = [:]
+        var longestKey = 0
+        for runbook in library.runbooks {
+            let entries: [(String, Entry)] = runbook.failureModes.map { ($0.id, .failureMode($0, runbook)) }
+                + runbook.procedures.map { ($0.id, .procedure($0, runbook)) }
+                + runbook.dependencies.map { ($0.id, .dependency($0, runbook)) }
+                + runbook.contacts.map { ($0.id, .contact($0, runbook)) }
+            for (id, entry) in entries {
+                let scoped = "\(runbook.system.id)/\(id)"
+                if directEntries[id] == nil { directEntries[id] = entry }
+                if directEntries[scoped] == nil { directEntries[scoped] = entry }
+                longestKey = max(longestKey, scoped.utf8.count)
+            }
+        }
+        self.directEntries = directEntries
+        self.longestDirectKey = 4 * longestKey
     }
 
     public struct Answer: Sendable {
@@ -97,19 +112,7 @@ public struct RunbookResponder: Sendable {
     private func directEntry(_ query: String) -> Entry? {
         // Ids are short and have no spaces: most queries are ruled out before any work.
         guard query.utf8.count <= longestDirectKey, !query.utf8.contains(UInt8(ascii: " ")) else { return nil }
-        let key = query.trimmingWhitespace().lowercased()
-        guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { return nil }
-        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-        let (systems, id) = parts.count == 2
-            ? (library.runbooks.filter { $0.system.id == parts[0] }, parts[1])
-            : (library.runbooks, key)
-        for runbook in systems {
-            if let failureMode = runbook.failureMode(id) { return .failureMode(failureMode, runbook) }
-            if let procedure = runbook.procedure(id) { return .procedure(procedure, runbook) }
-            if let dependency = runbook.dependency(id) { return .dependency(dependency, runbook) }
-            if let contact = runbook.contact(id) { return .contact(contact, runbook) }
-        }
-        return nil
+        return directEntries[query.trimmingWhitespace().lowercased()]
     }
 
     private func sectionAnswer(_ section: RunbookCommand.RunbookSection, system: String?) -> Answer {
