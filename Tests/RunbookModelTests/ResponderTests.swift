@@ -51,6 +51,20 @@ struct ResponderTests {
     @Test func entryIDsOpenEntriesDirectly() {
         #expect(responder.answer(.lookup(query: "unblock-after-outage", share: false)).entry?.id == "unblock-after-outage")
         #expect(responder.answer(.lookup(query: "invoice-pipeline/claude-api", share: false)).entry?.kind == .dependency)
+        // Case and surrounding whitespace do not matter; a system that does not exist names nothing.
+        #expect(responder.answer(.lookup(query: " Invoice-Pipeline/Lambda-Timeout\n", share: false)).entry?.id == "lambda-timeout")
+        #expect(responder.answer(.lookup(query: "billing/lambda-timeout", share: false)).entry?.system != "billing")
+    }
+
+    /// Two systems with the same entry id: the bare id opens the entry of the system first in
+    /// id order, the scoped one the named system's.
+    @Test func aSharedIDOpensTheFirstSystemsEntryUnlessScoped() throws {
+        var second = try #require(SampleRunbook.library.runbooks.first)
+        second.system.id = "payments"
+        let twoSystems = RunbookResponder(library: RunbookLibrary(runbooks: SampleRunbook.library.runbooks + [second]))
+        #expect(twoSystems.answer(.lookup(query: "lambda-timeout", share: false)).entry?.system == "invoice-pipeline")
+        #expect(twoSystems.answer(.lookup(query: "payments/lambda-timeout", share: false)).entry?.system == "payments")
+        #expect(twoSystems.answer(.lookup(query: "invoice-pipeline/lambda-timeout", share: false)).entry?.system == "invoice-pipeline")
     }
 
     @Test func failureModeCardShowsWhatOnCallNeeds() {

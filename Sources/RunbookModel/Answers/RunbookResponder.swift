@@ -3,12 +3,11 @@ public struct RunbookResponder: Sendable {
     public let library: RunbookLibrary
     /// No query longer than this, in bytes, can name an entry directly: four bytes for
     /// every byte of the longest `system/id`, since lowercasing changes some letters' size.
-    /// A longer text skips the id check, whose lowercasing and splitting cost time in
-    /// proportion to the text.
+    /// A longer text skips the id check, whose lowercasing costs time in proportion to the text.
     private let longestDirectKey: Int
     /// `id` and `system/id` → the entry they name. Where two systems use one id, the bare id
-    /// names the first system's; within a system a failure mode wins over a procedure, a
-    /// procedure over a dependency, a dependency over a contact.
+    /// names the entry of the system first in id order; within a system a failure mode wins
+    /// over a procedure, a procedure over a dependency, a dependency over a contact.
     private let directEntries: [String: Entry]
 
     public init(library: RunbookLibrary) {
