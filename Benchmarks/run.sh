@@ -8,7 +8,8 @@
 # with a SIGKILL halfway (SKIP_REPLICAS=1 skips these ~8 minutes), and HTTP throughput
 # of signed /runbook requests against Slack's ssl_check on the same server (verified like
 # every request, answered with a fixed empty reply), at the default log level (info) and
-# at warning.
+# at warning: ROUNDS (default 5) alternating rounds of ROUND_SECONDS (default 6) per route,
+# reported as medians with the ratio's range.
 #
 #   bash Benchmarks/run.sh            # results also written to Benchmarks/results/
 #
