@@ -51,9 +51,11 @@ struct ResponderTests {
     @Test func entryIDsOpenEntriesDirectly() {
         #expect(responder.answer(.lookup(query: "unblock-after-outage", share: false)).entry?.id == "unblock-after-outage")
         #expect(responder.answer(.lookup(query: "invoice-pipeline/claude-api", share: false)).entry?.kind == .dependency)
-        // Case and surrounding whitespace do not matter; a system that does not exist names nothing.
-        #expect(responder.answer(.lookup(query: " Invoice-Pipeline/Lambda-Timeout\n", share: false)).entry?.id == "lambda-timeout")
-        #expect(responder.answer(.lookup(query: "billing/lambda-timeout", share: false)).entry?.system != "billing")
+        // Case and surrounding whitespace do not matter: the id opens its entry alone, not as
+        // the best of several search matches.
+        let named = responder.answer(.lookup(query: "\tInvoice-Pipeline/Lambda-Timeout\n", share: false))
+        #expect(named.entry?.id == "lambda-timeout")
+        #expect(!PlainTextRenderer.render(named.card()).contains("Not it? Also matching"))
     }
 
     /// Two systems with the same entry id: the bare id opens the entry of the system first in

@@ -75,10 +75,10 @@ enum LogLine {
             line.append(UInt8(ascii: " "))
             line.append(contentsOf: key.utf8)
             line.append(UInt8(ascii: "="))
-            switch value {
-            case .string(let text): line.append(contentsOf: text.utf8)
-            case .stringConvertible(let convertible): line.append(contentsOf: convertible.description.utf8)
-            case .array, .dictionary: line.append(contentsOf: value.description.utf8)
+            if case .string(let text) = value {
+                line.append(contentsOf: text.utf8)
+            } else {
+                line.append(contentsOf: value.description.utf8)
             }
         }
         line.append(UInt8(ascii: "\n"))

@@ -219,14 +219,8 @@ public struct SearchIndex: Sendable {
         }
     }
 
-    /// Each term once, where it first appears. Queries are a few words: a linear check
-    /// beats hashing each one into a set.
+    /// Each term once, where it first appears.
     private func distinctInOrder(_ terms: [String]) -> [String] {
-        guard terms.count > 8 else {
-            var distinct: [String] = []
-            for term in terms where !distinct.contains(term) { distinct.append(term) }
-            return distinct
-        }
         var seen = Set<String>()
         return terms.filter { seen.insert($0).inserted }
     }
