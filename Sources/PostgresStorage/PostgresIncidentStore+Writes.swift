@@ -22,11 +22,14 @@ struct ChangeWrites {
         let incident = change.transition.incident
         if rewritesRow { incidents.append(try StoredIncident(incident)) }
         timeline += change.transition.timeline.map { (incident.number, $0) }
-        for delivery in change.deliveries {
-            outbox.append((incident.number, delivery.destination.queue(for: incident), try JSON.encode(delivery), created))
-        }
+        for delivery in change.deliveries { try add(delivery, for: incident, created: created) }
         changes.insert(.deadlines)
         if !change.deliveries.isEmpty { changes.insert(.outbox) }
+    }
+
+    /// One message for the incident's outbox, in the queue its destination names.
+    mutating func add(_ delivery: Delivery, for incident: Incident, created: Timestamp) throws {
+        outbox.append((incident.number, delivery.destination.queue(for: incident), try JSON.encode(delivery), created))
     }
 }
 
@@ -80,7 +83,9 @@ extension PostgresIncidentStore {
     }
 
     func insertOutbox(_ delivery: Delivery, for incident: Incident, at created: Timestamp, on connection: PostgresConnection) async throws {
-        try await write(ChangeWrites(outbox: [(incident.number, delivery.destination.queue(for: incident), try JSON.encode(delivery), created)]), on: connection)
+        var writes = ChangeWrites()
+        try writes.add(delivery, for: incident, created: created)
+        try await write(writes, on: connection)
     }
 
     /// Tells the other replicas at commit. The payload names this replica: it hears its own
