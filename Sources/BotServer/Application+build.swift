@@ -154,5 +154,28 @@ public func run(_ application: some ApplicationProtocol, configuration: BotConfi
     var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     group.maximumGracefulShutdownDuration = configuration.shutdown.graceful
     group.maximumCancellationDuration = configuration.shutdown.cancellation
-    try await ServiceGroup(configuration: group).run()
+    do {
+        try await ServiceGroup(configuration: group).run()
+    } catch let error as IOError {
+        throw ListenFailure(host: configuration.host, port: configuration.port, error: error) ?? error
+    }
+}
+
+/// The listener could not be opened, said the way a person deploying the bot needs it:
+/// which address, why, and what to do about it.
+public struct ListenFailure: Error, CustomStringConvertible {
+    public let address: String
+    public let reason: String
+
+    init?(host: String, port: Int, error: IOError) {
+        address = "\(host):\(port)"
+        switch error.errnoCode {
+        case EADDRINUSE: reason = "the address is already in use (is another runbook-bot running?); stop it or choose another --port"
+        case EACCES: reason = "permission denied (ports below 1024 need privileges); choose a --port of 1024 or above"
+        case EADDRNOTAVAIL: reason = "no network interface of this machine has that address; check --host"
+        default: return nil
+        }
+    }
+
+    public var description: String { "cannot listen on \(address): \(reason)" }
 }

@@ -81,6 +81,10 @@ struct OnCallHandoffStarter: Service {
         do {
             try await handoffs.start(at: clock.now())
             await wakeup.signal()
+        } catch is CancellationError {
+            // The bot stopped before they were set (it may never have started listening);
+            // the next start sets them.
+            return
         } catch {
             handoffs.logger.error("handoff timers not set", metadata: ["error": "\(error)"])
         }
