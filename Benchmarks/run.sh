@@ -8,8 +8,9 @@
 # with a SIGKILL halfway (SKIP_REPLICAS=1 skips these ~8 minutes), and HTTP throughput
 # of signed /runbook requests against Slack's ssl_check on the same server (verified like
 # every request, answered with a fixed empty reply), at the default log level (info) and
-# at warning: ROUNDS (default 5) alternating rounds of ROUND_SECONDS (default 6) per route,
-# reported as medians with the ratio's range.
+# at warning on two servers side by side: ROUNDS (default 5) alternating rounds of
+# ROUND_SECONDS (default 6) per route and level, reported as medians with the ratio's range,
+# and /runbook's cost at info against warning (the audit line) round by round.
 #
 #   bash Benchmarks/run.sh            # results also written to Benchmarks/results/
 #
@@ -118,40 +119,42 @@ write_requests results/requests.lua "" "$COUNT"
 write_requests results/ssl-check.lua "ssl_check=1" "$COUNT"
 
 ticks=$(getconf CLK_TCK)
-SERVER=
-stop_server() {
-    if [ -n "$SERVER" ]; then
-        kill "$SERVER" 2>/dev/null || true
-        wait "$SERVER" 2>/dev/null || true
-        SERVER=
-    fi
+# One server per log level, both running throughout: the levels are measured in the same
+# rounds, so the difference between them is not the machine's drift from one minute to
+# the next. The server not under load sits idle.
+declare -A SERVERS=()
+stop_servers() {
+    for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    SERVERS=()
 }
-trap stop_server EXIT
-start_server() { # log-level
-    SLACK_SIGNING_SECRET="$SECRET" LOG_LEVEL="$1" "$BIN" serve --config ../bot-config --port "$PORT" > "results/server-$1.log" 2>&1 &
-    SERVER=$!
+trap stop_servers EXIT
+start_server() { # log-level port
+    SLACK_SIGNING_SECRET="$SECRET" LOG_LEVEL="$1" "$BIN" serve --config ../bot-config --port "$2" > "results/server-$1.log" 2>&1 &
+    SERVERS[$1]=$!
     for _ in $(seq 1 100); do
-        curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return
+        curl -fs "http://127.0.0.1:$2/healthz" >/dev/null 2>&1 && return
         sleep 0.1
     done
     echo "error: the server did not start"; cat "results/server-$1.log"; exit 1
 }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+declare -A PORTS=([info]=$PORT [warning]=$((PORT + 1)))
 
-warm() { # script
-    wrk -t1 -c"$CONNECTIONS" -d3s -s "$1" "http://127.0.0.1:$PORT/slack/commands" -- 0 >/dev/null
+warm() { # script level
+    wrk -t1 -c"$CONNECTIONS" -d3s -s "$1" "http://127.0.0.1:${PORTS[$2]}/slack/commands" -- 0 >/dev/null
 }
 
-load() { # script id label round: appends "req/s µs-per-request p50 p99" to results/rounds-<id>.txt
-    local script=$1 id=$2 label=$3 round=$4
+load() { # script route level round: appends "req/s µs-per-request p50 p99" to results/rounds-<route>-<level>.txt
+    local script=$1 route=$2 level=$3 round=$4
+    local id="$route-$level" pid=${SERVERS[$level]}
     local out="results/wrk-$id-$round.txt"
-    local before; before=$(cpu_ticks)
+    local before; before=$(cpu_ticks "$pid")
     # Each round takes requests no earlier round sent: a repeat would be refused as a replay.
-    wrk -t1 -c"$CONNECTIONS" -d"${ROUND_SECONDS}s" --latency -s "$script" "http://127.0.0.1:$PORT/slack/commands" \
+    wrk -t1 -c"$CONNECTIONS" -d"${ROUND_SECONDS}s" --latency -s "$script" "http://127.0.0.1:${PORTS[$level]}/slack/commands" \
         -- $(( (3 + (round - 1) * ROUND_SECONDS) * 25000 )) > "$out"
-    local after; after=$(cpu_ticks)
+    local after; after=$(cpu_ticks "$pid")
     if grep -q "Non-2xx" "$out"; then
-        echo "error: $label answered non-2xx responses:"; cat "$out"; exit 1
+        echo "error: $route at $level answered non-2xx responses:"; cat "$out"; exit 1
     fi
     local requests rps p50 p99
     requests=$(awk '/requests in/ {print $1}' "$out")
@@ -162,52 +165,59 @@ load() { # script id label round: appends "req/s µs-per-request p50 p99" to res
     echo "$rps $cpu_us $p50 $p99" >> "results/rounds-$id.txt"
 }
 
-summary() { # level: each route's medians over the rounds, and the ratio's median and range
-    python3 - "$1" <<'PY'
-import statistics, sys
-level = sys.argv[1]
+summary() { # each route's medians over the rounds at each level, the ratio's median and range, and the audit line's cost
+    python3 - <<'PY'
+import statistics
 def ms(text):  # wrk's latency: "850.00us", "2.25ms", "1.02s"
     for unit, scale in (("us", 1e-3), ("ms", 1), ("s", 1e3)):
         if text.endswith(unit):
             return float(text[: -len(unit)]) * scale
-def rounds(name):
-    return [line.split() for line in open(f"results/rounds-{name}-{level}.txt")]
-routes = {"ssl-check": ("ssl_check", rounds("ssl-check")), "runbook": ("/runbook", rounds("runbook"))}
-for name, (label, rows) in routes.items():
-    rps = statistics.median(float(row[0]) for row in rows)
-    cpu = statistics.median(float(row[1]) for row in rows)
-    p50 = statistics.median(ms(row[2]) for row in rows)
-    p99 = statistics.median(ms(row[3]) for row in rows)
-    print(f"{label + ', LOG_LEVEL=' + level:34} {rps:10.0f} req/s   p50 {p50:6.2f}ms   p99 {p99:6.2f}ms   server CPU {cpu:6.1f} µs/request (median of {len(rows)} rounds)")
-base, run = routes["ssl-check"][1], routes["runbook"][1]
-ratios = [float(r[1]) / float(b[1]) for b, r in zip(base, run)]
-throughput = statistics.median(float(r[0]) / float(b[0]) for b, r in zip(base, run))
-print(f"/runbook at {level}: throughput {throughput * 100:.0f}% of ssl_check, server CPU per request {statistics.median(ratios):.2f}x "
-      f"(median of {len(ratios)} rounds; {min(ratios):.2f}x to {max(ratios):.2f}x)")
+def rounds(route, level):
+    return [line.split() for line in open(f"results/rounds-{route}-{level}.txt")]
+for level in ("info", "warning"):
+    routes = {"ssl-check": ("ssl_check", rounds("ssl-check", level)), "runbook": ("/runbook", rounds("runbook", level))}
+    for name, (label, rows) in routes.items():
+        rps = statistics.median(float(row[0]) for row in rows)
+        cpu = statistics.median(float(row[1]) for row in rows)
+        p50 = statistics.median(ms(row[2]) for row in rows)
+        p99 = statistics.median(ms(row[3]) for row in rows)
+        print(f"{label + ', LOG_LEVEL=' + level:34} {rps:10.0f} req/s   p50 {p50:6.2f}ms   p99 {p99:6.2f}ms   server CPU {cpu:6.1f} µs/request (median of {len(rows)} rounds)")
+    base, run = routes["ssl-check"][1], routes["runbook"][1]
+    ratios = [float(r[1]) / float(b[1]) for b, r in zip(base, run)]
+    throughput = statistics.median(float(r[0]) / float(b[0]) for b, r in zip(base, run))
+    print(f"/runbook at {level}: throughput {throughput * 100:.0f}% of ssl_check, server CPU per request {statistics.median(ratios):.2f}x "
+          f"(median of {len(ratios)} rounds; {min(ratios):.2f}x to {max(ratios):.2f}x)")
+# The audit line: the same /runbook rounds on the two servers, one logging a line per command.
+extra = [float(i[1]) - float(w[1]) for i, w in zip(rounds("runbook", "info"), rounds("runbook", "warning"))]
+print(f"/runbook at info against warning (the audit line): {statistics.median(extra):+.1f} µs server CPU per request "
+      f"(median of {len(extra)} rounds; {min(extra):+.1f} to {max(extra):+.1f})")
 PY
 }
 
 {
-    echo "## HTTP (wrk -t1 -c$CONNECTIONS, $ROUNDS rounds of ${ROUND_SECONDS}s per route alternating, 12 /runbook queries in rotation, every request signed anew, $(nproc) cores shared with wrk)"
+    echo "## HTTP (wrk -t1 -c$CONNECTIONS, $ROUNDS rounds of ${ROUND_SECONDS}s per route and log level alternating, 12 /runbook queries in rotation, every request signed anew, $(nproc) cores shared with wrk)"
+    trap stop_servers EXIT
+    rm -f results/rounds-*.txt
+    for level in info warning; do start_server "$level" "${PORTS[$level]}"; done
     for level in info warning; do
-        rm -f "results/rounds-ssl-check-$level.txt" "results/rounds-runbook-$level.txt"
-        start_server "$level"
-        warm results/ssl-check.lua
-        warm results/requests.lua
-        for round in $(seq 1 "$ROUNDS"); do
-            load results/ssl-check.lua "ssl-check-$level" "ssl_check, LOG_LEVEL=$level" "$round"
-            load results/requests.lua "runbook-$level" "/runbook, LOG_LEVEL=$level" "$round"
-        done
-        stop_server
-        summary "$level"
+        warm results/ssl-check.lua "$level"
+        warm results/requests.lua "$level"
     done
+    for round in $(seq 1 "$ROUNDS"); do
+        for level in info warning; do
+            load results/ssl-check.lua ssl-check "$level" "$round"
+            load results/requests.lua runbook "$level" "$round"
+        done
+    done
+    stop_servers
+    summary
 } | tee results/http.txt
 
 # Worst-case query texts, at the default log level: CPU per request, and /healthz while 8
 # of them run side by side.
-start_server info
-python3 worst-case.py "$SECRET" "$PORT" "$SERVER" | tee results/worst-case.txt
-stop_server
+start_server info "$PORT"
+python3 worst-case.py "$SECRET" "$PORT" "${SERVERS[info]}" | tee results/worst-case.txt
+stop_servers
 
 if [ "$fuzz_status" != 0 ]; then
     echo "error: the fuzz run failed (exit $fuzz_status): a crash or an input over the bound, see results/fuzz.txt"
