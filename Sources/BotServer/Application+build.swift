@@ -167,7 +167,10 @@ public struct ListenFailure: Error, CustomStringConvertible {
     public let address: String
     public let reason: String
 
+    /// Nil unless `error` is the listener's `bind` failing for a reason named here: any
+    /// other I/O error is passed on as it is.
     init?(host: String, port: Int, error: IOError) {
+        guard String(describing: error).hasPrefix("bind(") else { return nil }
         address = "\(host):\(port)"
         switch error.errnoCode {
         case EADDRINUSE: reason = "the address is already in use (is another runbook-bot running?); stop it or choose another --port"
