@@ -196,6 +196,7 @@ PY
 
 {
     echo "## HTTP (wrk -t1 -c$CONNECTIONS, $ROUNDS rounds of ${ROUND_SECONDS}s per route and log level alternating, 12 /runbook queries in rotation, every request signed anew, $(nproc) cores shared with wrk)"
+    # This block is a pipeline's subshell: the servers it starts are its own to stop.
     trap stop_servers EXIT
     rm -f results/rounds-*.txt
     for level in info warning; do start_server "$level" "${PORTS[$level]}"; done

@@ -1,6 +1,10 @@
-import BotServer
+@testable import BotServer
 import Foundation
+import GRDB
+import Incidents
 import Logging
+import Storage
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -57,6 +61,31 @@ struct StartupTests {
                 """)
         }
         // Services stopped before they finished starting are not failures of their own.
+        let errors = log.all.filter { $0.level >= .error }
+        #expect(errors.isEmpty, "logged as errors: \(errors.map(\.rendered))")
+    }
+
+    /// The bot stopping while the handoff timers are being set (it could not listen, say)
+    /// is a stop, not a failure: the starter returns and logs nothing as an error.
+    @Test func handoffTimersCutShortByAStopAreNotAnError() async throws {
+        let clock = TestClock()
+        let store = try SQLiteIncidentStore(database: DatabaseQueue(), clock: clock)
+        let log = LogRecorder()
+        let times = TimeFormatter(timeZoneIdentifier: "UTC")
+        let transport = LiveTransport(slack: nil, pagerDuty: nil, console: ConsoleTransport(logger: log.logger(), times: times), times: times)
+        let handoffs = OnCallHandoffs(
+            library: Fixture.library, source: StoredOnCall(library: Fixture.library, store: nil), timers: store, seen: store,
+            announcements: ChatAnnouncements(timers: store, transport: transport, scheduled: {}, logger: log.logger()),
+            times: times, logger: log.logger()
+        )
+        try #require(!handoffs.announced.isEmpty, "the sample runbook announces a rotation's handoffs")
+        let starter = OnCallHandoffStarter(handoffs: handoffs, clock: clock, wakeup: Wakeup(clock: clock))
+        let stopped = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await starter.run()
+        }
+        try await stopped.value
+        #expect(try await store.nextTimerDue() == nil, "no timer was set")
         let errors = log.all.filter { $0.level >= .error }
         #expect(errors.isEmpty, "logged as errors: \(errors.map(\.rendered))")
     }

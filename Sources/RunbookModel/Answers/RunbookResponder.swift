@@ -131,17 +131,12 @@ public struct RunbookResponder: Sendable {
             return Answer(card: { card }, visibility: .onlyRequester, entry: nil, alternatives: [], found: false,
                           identity: Identity(kind: .whichSystem, text: section.rawValue))
         }
-        // Built only when the card is: callers reusing an earlier rendering never need it.
-        let card: @Sendable () -> Card = switch section {
-        case .overview: { EntryCards.overviewCard(runbook) }
-        case .escalation: { EntryCards.escalationCard(runbook) }
-        case .deps: { dependenciesCard(runbook) }
-        case .contacts: { contactsCard(runbook) }
-        }
-        let entry: EntryID? = switch section {
-        case .overview: EntryID(system: runbook.system.id, kind: .overview, id: runbook.system.id)
-        case .escalation: EntryID(system: runbook.system.id, kind: .escalation, id: runbook.system.id)
-        case .deps, .contacts: nil
+        // The card is built only when it is rendered: callers reusing an earlier rendering never need it.
+        let (card, entry): (@Sendable () -> Card, EntryID?) = switch section {
+        case .overview: ({ EntryCards.overviewCard(runbook) }, EntryID(system: runbook.system.id, kind: .overview, id: runbook.system.id))
+        case .escalation: ({ EntryCards.escalationCard(runbook) }, EntryID(system: runbook.system.id, kind: .escalation, id: runbook.system.id))
+        case .deps: ({ dependenciesCard(runbook) }, nil)
+        case .contacts: ({ contactsCard(runbook) }, nil)
         }
         return Answer(card: card, visibility: .onlyRequester, entry: entry, alternatives: [], found: true,
                       identity: Identity(kind: .section, text: "\(section.rawValue) \(runbook.system.id)"))
