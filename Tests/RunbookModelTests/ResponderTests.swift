@@ -15,6 +15,17 @@ struct RunbookCommandTests {
         #expect(RunbookCommand(text: "contacts") == .section(.contacts, system: nil))
     }
 
+    /// Slack passes the text as typed: spaces, tabs and newlines around it, and Unicode
+    /// spaces (a no-break space pasted from a document, an ideographic space) are all trimmed.
+    @Test func trimsWhateverSpaceSurroundsTheText() {
+        #expect(RunbookCommand(text: "\t timeout \n") == .lookup(query: "timeout", share: false))
+        #expect(RunbookCommand(text: "share   lambda timeout  ") == .lookup(query: "lambda timeout", share: true))
+        #expect(RunbookCommand(text: "share \u{00A0}timeout\u{3000}") == .lookup(query: "timeout", share: true))
+        #expect(RunbookCommand(text: "deps \u{2003} invoice-pipeline ") == .section(.deps, system: "invoice-pipeline"))
+        #expect(RunbookCommand(text: "share \u{00A0} ") == .help)
+        #expect(RunbookCommand(text: "share  délai ") == .lookup(query: "délai", share: true))
+    }
+
     /// The list comes from the command type: a form added to `RunbookCommand.Form` is checked
     /// here without editing the test.
     @Test func helpListsEveryCommand() {

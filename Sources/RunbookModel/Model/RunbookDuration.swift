@@ -60,10 +60,22 @@ extension Substring {
         if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
             return String(self)  // Nothing to trim: the common case, without scanning.
         }
+        // ASCII spaces at either end next to ASCII text ("timeout ", the rest of "share x"):
+        // trimmed by byte, without looking up any letter's properties.
+        let bytes = utf8
+        let start = bytes.firstIndex { !Self.isASCIIWhitespace($0) } ?? bytes.endIndex
+        let end = bytes[start...].lastIndex { !Self.isASCIIWhitespace($0) }
+        if let end, bytes[start] < 0x80, bytes[end] < 0x80 {
+            return String(self[start...end])
+        }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(self[start...end])
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 }

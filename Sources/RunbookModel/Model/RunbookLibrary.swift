@@ -1,6 +1,10 @@
 /// Every loaded runbook, the on-call rotations, and the search index built over the
 /// runbooks once at load time.
-public struct RunbookLibrary: Sendable {
+///
+/// A class, though nothing in it changes once loaded: every desk, controller and deferred
+/// card holds it, and a copy of a struct this size retains each of the index's buffers
+/// (some twenty) where a reference retains one. Each `/runbook` lookup made such copies.
+public final class RunbookLibrary: Sendable {
     public let runbooks: [Runbook]
     public let index: SearchIndex
     /// From `oncall.yaml`, in file order; empty without one.

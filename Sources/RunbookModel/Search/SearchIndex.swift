@@ -53,6 +53,8 @@ public struct SearchIndex: Sendable {
     private var trigramPostings: [UInt32: [Int32]] = [:]
     /// Normalised title or alias → documents, so a query that is exactly an entry's name wins.
     private var exactNames: [String: [Int32]] = [:]
+    /// The most terms any of those names has: a longer query is no entry's name.
+    private var longestExactName = 0
     /// Normalised system id, alias or title → system indices, for scoping.
     private var systemNames: [String: [Int32]] = [:]
     /// Every word of every system name: a query without any of them names no system.
@@ -94,7 +96,10 @@ public struct SearchIndex: Sendable {
         let index = Int32(documents.count)
         for name in [document.title] + document.aliases {
             let terms = Tokenizer.terms(name)
-            if !terms.isEmpty { exactNames[terms.joined(separator: " "), default: []].append(index) }
+            if !terms.isEmpty {
+                exactNames[terms.joined(separator: " "), default: []].append(index)
+                longestExactName = max(longestExactName, terms.count)
+            }
         }
         var frequencies: [Int32: Float] = [:]
         var length: Float = 0
@@ -170,7 +175,8 @@ public struct SearchIndex: Sendable {
     private func extractScope(from terms: inout [String]) -> [Int32]? {
         guard terms.contains(where: systemNameWords.contains) else { return nil }
         for width in stride(from: min(longestSystemName, terms.count), through: 1, by: -1) {
-            for start in 0...(terms.count - width) {
+            // A name starts with one of its words: most windows are ruled out by one probe.
+            for start in 0...(terms.count - width) where systemNameWords.contains(terms[start]) {
                 let name = terms[start..<(start + width)].joined(separator: " ")
                 if let systems = systemNames[name] {
                     terms.removeSubrange(start..<(start + width))
@@ -201,7 +207,8 @@ public struct SearchIndex: Sendable {
             }
         }
         // A query that is exactly an entry's title or alias ("backlog") names that entry.
-        for entry in exactNames[distinct.joined(separator: " ")] ?? [] where scores[Int(entry)] > 0 {
+        let exactlyNamed = distinct.count <= longestExactName ? exactNames[distinct.joined(separator: " ")] ?? [] : []
+        for entry in exactlyNamed where scores[Int(entry)] > 0 {
             scores[Int(entry)] *= Self.exactNameBonus
         }
         // Keep the best `limit` without sorting everything that was touched.
@@ -219,10 +226,23 @@ public struct SearchIndex: Sendable {
         }
     }
 
-    /// Each term once, where it first appears.
+    /// Each term once, where it first appears. A typed query has a handful of terms, which
+    /// are compared directly (hashing them into a set cost more than the comparisons); a
+    /// set takes over once there are more.
     private func distinctInOrder(_ terms: [String]) -> [String] {
+        let directly = 8
+        var distinct: [String] = []
         var seen = Set<String>()
-        return terms.filter { seen.insert($0).inserted }
+        for term in terms {
+            if distinct.count < directly {
+                guard !distinct.contains(term) else { continue }
+                distinct.append(term)
+                if distinct.count == directly { seen = Set(distinct) }
+            } else if seen.insert(term).inserted {
+                distinct.append(term)
+            }
+        }
+        return distinct
     }
 
     /// The index terms a query term stands for, with how much each counts.

@@ -33,10 +33,11 @@ enum Tokenizer {
             appendTerm(word[...], to: &terms)
             if !boundaries.isEmpty {
                 var start = 0
-                for boundary in boundaries + [word.count] {
+                for boundary in boundaries {
                     appendTerm(word[start..<boundary], to: &terms)
                     start = boundary
                 }
+                appendTerm(word[start...], to: &terms)
             }
             word.removeAll(keepingCapacity: true)
             boundaries.removeAll(keepingCapacity: true)
@@ -119,31 +120,33 @@ enum Tokenizer {
         return stem(Array(word.utf8)[...]) ?? word
     }
 
-    /// The stemmed word, or nil when no ending applies.
+    /// The stemmed word, or nil when no ending applies. Works on the word's indices: this
+    /// runs for every word of every query, and copying the bytes to trim them cost more
+    /// than the rest of the tokenizer.
     private static func stem(_ word: ArraySlice<UInt8>) -> String? {
-        var bytes = word
-        func hasSuffix(_ suffix: StaticString) -> Bool {
+        let start = word.startIndex
+        var end = word.endIndex
+        func endsWith(_ suffix: StaticString) -> Bool {
             let count = suffix.utf8CodeUnitCount
-            guard bytes.count >= count else { return false }
-            let start = bytes.endIndex - count
-            return suffix.withUTF8Buffer { suffix in
-                suffix.indices.allSatisfy { bytes[start + $0] == suffix[$0] }
-            }
+            guard end - start >= count else { return false }
+            for offset in 0..<count where word[end - count + offset] != suffix.utf8Start[offset] { return false }
+            return true
         }
-        if bytes.count > 4, hasSuffix("ies") {
-            bytes.removeLast(3)
-            bytes.append(UInt8(ascii: "y"))
-        } else if bytes.count > 3, hasSuffix("s"), !hasSuffix("ss"), !hasSuffix("us"), !hasSuffix("is") {
-            bytes.removeLast()
+        if end - start > 4, endsWith("ies") {
+            // "ies" → "y": no later ending applies to a word ending in "y".
+            return String(decoding: word[start..<(end - 3)], as: UTF8.self) + "y"
         }
-        if bytes.count > 5, hasSuffix("ing") {
-            bytes.removeLast(3)
-        } else if bytes.count > 5, hasSuffix("ed") {
-            bytes.removeLast(2)
-        } else if bytes.count > 5, hasSuffix("e") {
-            bytes.removeLast()
+        if end - start > 3, endsWith("s"), !endsWith("ss"), !endsWith("us"), !endsWith("is") {
+            end -= 1
         }
-        return bytes.count == word.count && bytes.elementsEqual(word) ? nil : String(decoding: bytes, as: UTF8.self)
+        if end - start > 5, endsWith("ing") {
+            end -= 3
+        } else if end - start > 5, endsWith("ed") {
+            end -= 2
+        } else if end - start > 5, endsWith("e") {
+            end -= 1
+        }
+        return end == word.endIndex ? nil : String(decoding: word[start..<end], as: UTF8.self)
     }
 
     static let stopWords: Set<String> = [
