@@ -57,11 +57,9 @@ extension String {
 
 extension Substring {
     func trimmingWhitespace() -> String {
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return String(self)  // Nothing to trim: the common case, without scanning.
-        }
-        // ASCII spaces at either end next to ASCII text ("timeout ", the rest of "share x"):
-        // trimmed by byte, without looking up any letter's properties.
+        // Text that begins and ends in ASCII, after any ASCII spaces ("timeout", the rest of
+        // "share x"), is trimmed by byte without looking up any letter's properties; only a
+        // non-ASCII letter at either end needs the Unicode definition of a space.
         let bytes = utf8
         let start = bytes.firstIndex { !Self.isASCIIWhitespace($0) } ?? bytes.endIndex
         let end = bytes[start...].lastIndex { !Self.isASCIIWhitespace($0) }

@@ -1,9 +1,9 @@
 /// Every loaded runbook, the on-call rotations, and the search index built over the
 /// runbooks once at load time.
 ///
-/// A class, though nothing in it changes once loaded: every desk, controller and deferred
-/// card holds it, and a copy of a struct this size retains each of the index's buffers
-/// (some twenty) where a reference retains one. Each `/runbook` lookup made such copies.
+/// A class, though nothing in it changes once loaded: every desk and controller holds it,
+/// and every `/runbook` lookup's deferred card captures it. A copy of a struct this size
+/// retains each of the index's buffers (some twenty); a reference retains one.
 public final class RunbookLibrary: Sendable {
     public let runbooks: [Runbook]
     public let index: SearchIndex
