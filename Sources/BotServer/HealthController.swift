@@ -19,7 +19,7 @@ struct HealthController: Sendable {
     func addRoutes(to router: Router<BotRequestContext>) {
         let body = (try? JSONEncoder().encode(health)) ?? Data()
         router.get("healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            Response.json(ByteBuffer(bytes: body))
         }
     }
 }

@@ -29,7 +29,7 @@ struct SlackEventsController: Sendable {
         case "url_verification":
             guard let challenge = payload.challenge else { return .jsonError(.badRequest, "missing challenge") }
             let data = try JSONEncoder().encode(EventsAPIChallengeReply(challenge: challenge))
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return .json(ByteBuffer(bytes: data))
         case "event_callback":
             guard payload.eventID != nil, payload.event != nil else { return .jsonError(.badRequest, "missing event_id or event") }
             await handle(callback: payload, retry: request.headers[HTTPField.Name("X-Slack-Retry-Num")!], logger: context.logger)

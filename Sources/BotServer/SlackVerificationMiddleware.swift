@@ -90,16 +90,3 @@ extension HTTPField.Name {
     static let slackRequestTimestamp = Self("X-Slack-Request-Timestamp")!
     static let slackSignature = Self("X-Slack-Signature")!
 }
-
-extension Response {
-    /// `{"error": "…"}` with the given status, the shape Slack's SDKs answer errors with.
-    static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        struct ErrorBody: Encodable { var error: String }
-        let body = (try? JSONEncoder().encode(ErrorBody(error: message))) ?? Data(#"{"error":"error"}"#.utf8)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
-    }
-}

@@ -51,11 +51,7 @@ struct SlashCommandController: Sendable {
         }
 
         let reply = await reply(to: payload, replayKey: context.verifiedSignature, logger: context.logger)
-        return Response(
-            status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: reply)
-        )
+        return .json(reply)
     }
 
     /// The JSON reply to a slash command, however it arrived (HTTP or Socket Mode).

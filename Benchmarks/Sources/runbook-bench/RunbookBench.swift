@@ -3,8 +3,18 @@ import PostgresStorage
 
 @main
 struct RunbookBench {
-    static func main() async throws {
-        let arguments = CommandLine.arguments.dropFirst()
+    /// A failure (a port in use, a database that cannot be reached) ends the run with its
+    /// message and exit status 1, not a crash report.
+    static func main() async {
+        do {
+            try await run(CommandLine.arguments.dropFirst())
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ arguments: ArraySlice<String>) async throws {
         let config = value(after: "--config", in: arguments) ?? "../bot-config"
         switch arguments.first {
         case "lookup":
@@ -22,12 +32,7 @@ struct RunbookBench {
             }
             try await ServerBenchmark.run(configDirectory: config, port: port, secret: secret)
         case "replicas":
-            do {
-                try await replicaBenchmark(arguments).run()
-            } catch {
-                print("error: \(error)")
-                exit(1)
-            }
+            try await replicaBenchmark(arguments).run()
         case "replica":
             // Started by `replicas`, one process per replica; not for use by hand.
             guard let port = value(after: "--port", in: arguments).flatMap(Int.init),

@@ -24,7 +24,8 @@ public enum RunbookCommand: Equatable, Sendable {
         let firstEnd = trimmed.utf8.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }
             ?? trimmed.endIndex
         let first = trimmed[..<firstEnd].lowercased()
-        let rest = trimmed[firstEnd...].trimmingWhitespace()
+        // Only `share` and the sections read the rest: a lookup need not copy it.
+        var rest: String { trimmed[firstEnd...].trimmingWhitespace() }
         switch first {
         case "help", "usage", "?", "-h", "--help":
             self = .help

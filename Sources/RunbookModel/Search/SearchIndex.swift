@@ -51,12 +51,14 @@ public struct SearchIndex: Sendable {
     private var systemIDs: [String] = []
     /// Character trigram of a title or alias → documents, for suggestions when nothing matches.
     private var trigramPostings: [UInt32: [Int32]] = [:]
-    /// Normalised title or alias → documents, so a query that is exactly an entry's name wins.
-    private var exactNames: [String: [Int32]] = [:]
+    /// A title's or alias's terms → documents, so a query that is exactly an entry's name
+    /// wins. Keyed by the terms themselves, not their joined text: a query's words are
+    /// looked up as a slice of its term array, with no string built per lookup.
+    private var exactNames: [ArraySlice<String>: [Int32]] = [:]
     /// The most terms any of those names has: a longer query is no entry's name.
     private var longestExactName = 0
-    /// Normalised system id, alias or title → system indices, for scoping.
-    private var systemNames: [String: [Int32]] = [:]
+    /// A system id's, alias's or title's terms → system indices, for scoping.
+    private var systemNames: [ArraySlice<String>: [Int32]] = [:]
     /// Every word of every system name: a query without any of them names no system.
     private var systemNameWords: Set<String> = []
     private var longestSystemName = 1
@@ -71,7 +73,7 @@ public struct SearchIndex: Sendable {
             for name in [runbook.system.id, runbook.system.title] + runbook.system.aliases {
                 let terms = Tokenizer.terms(name)
                 guard !terms.isEmpty else { continue }
-                systemNames[terms.joined(separator: " "), default: []].append(Int32(systemIndex))
+                systemNames[terms[...], default: []].append(Int32(systemIndex))
                 systemNameWords.formUnion(terms)
                 longestSystemName = max(longestSystemName, terms.count)
             }
@@ -97,7 +99,7 @@ public struct SearchIndex: Sendable {
         for name in [document.title] + document.aliases {
             let terms = Tokenizer.terms(name)
             if !terms.isEmpty {
-                exactNames[terms.joined(separator: " "), default: []].append(index)
+                exactNames[terms[...], default: []].append(index)
                 longestExactName = max(longestExactName, terms.count)
             }
         }
@@ -177,8 +179,7 @@ public struct SearchIndex: Sendable {
         for width in stride(from: min(longestSystemName, terms.count), through: 1, by: -1) {
             // A name starts with one of its words: most windows are ruled out by one probe.
             for start in 0...(terms.count - width) where systemNameWords.contains(terms[start]) {
-                let name = terms[start..<(start + width)].joined(separator: " ")
-                if let systems = systemNames[name] {
+                if let systems = systemNames[terms[start..<(start + width)]] {
                     terms.removeSubrange(start..<(start + width))
                     return systems
                 }
@@ -207,7 +208,7 @@ public struct SearchIndex: Sendable {
             }
         }
         // A query that is exactly an entry's title or alias ("backlog") names that entry.
-        let exactlyNamed = distinct.count <= longestExactName ? exactNames[distinct.joined(separator: " ")] ?? [] : []
+        let exactlyNamed = distinct.count <= longestExactName ? exactNames[distinct[...]] ?? [] : []
         for entry in exactlyNamed where scores[Int(entry)] > 0 {
             scores[Int(entry)] *= Self.exactNameBonus
         }
