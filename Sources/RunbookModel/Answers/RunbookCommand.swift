@@ -24,8 +24,12 @@ public enum RunbookCommand: Equatable, Sendable {
         let firstEnd = trimmed.utf8.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") }
             ?? trimmed.endIndex
         let first = trimmed[..<firstEnd].lowercased()
-        // Only `share` and the sections read the rest: a lookup need not copy it.
-        var rest: String { trimmed[firstEnd...].trimmingWhitespace() }
+        // The text after the first word, or nil when there is none. Only `share` and the
+        // sections read it, once each: a lookup need not copy it.
+        func rest() -> String? {
+            let rest = trimmed[firstEnd...].trimmingWhitespace()
+            return rest.isEmpty ? nil : rest
+        }
         switch first {
         case "help", "usage", "?", "-h", "--help":
             self = .help
@@ -34,12 +38,12 @@ public enum RunbookCommand: Equatable, Sendable {
         case "run", "step", "drill", "drills":
             self = .procedureRun(first == "run" ? .run : first == "step" ? .step : first == "drill" ? .drill : .drills, text: trimmed)
         case "share":
-            self = rest.isEmpty ? .help : .lookup(query: rest, share: true)
+            self = rest().map { .lookup(query: $0, share: true) } ?? .help
         case "overview", "deps", "dependencies", "escalation", "contacts":
             let section = first == "dependencies" ? RunbookSection.deps : RunbookSection(rawValue: first)!
             // "/runbook escalation timeout" is a lookup, not a system name; the responder
             // decides once it knows which systems exist.
-            self = .section(section, system: rest.isEmpty ? nil : rest)
+            self = .section(section, system: rest())
         default:
             self = .lookup(query: trimmed, share: false)
         }
